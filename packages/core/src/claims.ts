@@ -1,0 +1,112 @@
+import { invalidToken } from './errors.js';
+import type { JwtClaims } from './types.js';
+
+/**
+ * Rules on claim values, by claim name:
+ * - a string, number, boolean or null: the claim must equal it (`{ tenant: 'acme' }`);
+ * - `{ includes: v }` or `{ includes: [v, w] }`: the claim (an array, or a space-separated
+ *   string) must contain every value (`{ roles: { includes: 'admin' } }`);
+ * - a predicate `(value, claims) => boolean` that returns true to accept.
+ * A claim that is absent fails every rule except a predicate that accepts `undefined`.
+ */
+export type ClaimRule =
+  | string
+  | number
+  | boolean
+  | null
+  | { includes: string | number | (string | number)[] }
+  | ((value: unknown, claims: JwtClaims) => boolean);
+
+export type ClaimRules = Record<string, ClaimRule>;
+
+/** The time-based checks: numeric dates, in milliseconds, tolerant by `toleranceMs`. */
+export interface TimeRules {
+  nowMs: number;
+  toleranceMs: number;
+  maxTokenAgeMs: number | undefined;
+}
+
+/**
+ * RFC 7519 §4.1.4–4.1.6: `exp` is required and must be in the future; `nbf` and `iat`, when
+ * present, must not be in the future; with `maxTokenAgeMs`, `iat` is required and bounded.
+ * All numeric dates must be finite numbers (seconds since the epoch).
+ */
+export function checkTimeClaims(claims: JwtClaims, rules: TimeRules): void {
+  const { nowMs, toleranceMs } = rules;
+  const exp = numericDate(claims, 'exp', true) as number;
+  if (nowMs - toleranceMs >= exp * 1000) {
+    throw invalidToken('expired', `the token expired ${Math.round(nowMs / 1000 - exp)} s ago`);
+  }
+  const nbf = numericDate(claims, 'nbf', false);
+  if (nbf !== undefined && nowMs + toleranceMs < nbf * 1000) {
+    throw invalidToken('not_yet_valid', `the token is not valid for another ${Math.round(nbf - nowMs / 1000)} s`);
+  }
+  const iat = numericDate(claims, 'iat', rules.maxTokenAgeMs !== undefined);
+  if (iat !== undefined && nowMs + toleranceMs < iat * 1000) {
+    throw invalidToken('issued_in_future', 'the token was issued in the future');
+  }
+  if (rules.maxTokenAgeMs !== undefined && nowMs - toleranceMs - (iat as number) * 1000 > rules.maxTokenAgeMs) {
+    throw invalidToken('too_old', `the token was issued more than ${rules.maxTokenAgeMs / 1000} s ago`);
+  }
+}
+
+function numericDate(claims: JwtClaims, name: 'exp' | 'nbf' | 'iat', required: boolean): number | undefined {
+  const value = claims[name];
+  if (value === undefined) {
+    if (required) throw invalidToken('missing_claim', `the token has no "${name}" claim`);
+    return undefined;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw invalidToken('invalid_claim', `the "${name}" claim is not a number`);
+  }
+  return value;
+}
+
+/** RFC 7519 §4.1.3: `aud` (string or array) must name at least one accepted audience. */
+export function checkAudience(claims: JwtClaims, accepted: ReadonlySet<string>): void {
+  const aud = claims.aud;
+  if (typeof aud === 'string' ? accepted.has(aud) : Array.isArray(aud) && aud.some((a) => accepted.has(a))) {
+    return;
+  }
+  throw aud === undefined
+    ? invalidToken('missing_claim', 'the token has no "aud" claim')
+    : invalidToken('audience_mismatch', 'the token is not meant for this audience');
+}
+
+/** Every claim in `names` must be present (not undefined or null). */
+export function checkRequiredClaims(claims: JwtClaims, names: readonly string[]): void {
+  for (const name of names) {
+    if (claims[name] === undefined || claims[name] === null) {
+      throw invalidToken('missing_claim', `the token has no "${safeName(name)}" claim`);
+    }
+  }
+}
+
+/** Applies `ClaimRules`; the first failing rule names its claim in the error. */
+export function checkClaimRules(claims: JwtClaims, rules: ClaimRules): void {
+  for (const name in rules) {
+    if (!matchesRule(claims[name], rules[name] as ClaimRule, claims)) {
+      throw invalidToken('claim_mismatch', `the "${safeName(name)}" claim does not have an accepted value`);
+    }
+  }
+}
+
+/** True when `value` satisfies `rule` (see `ClaimRule`). A throwing predicate counts as a refusal. */
+export function matchesRule(value: unknown, rule: ClaimRule, claims: JwtClaims): boolean {
+  if (typeof rule === 'function') {
+    try {
+      return rule(value, claims) === true;
+    } catch {
+      return false;
+    }
+  }
+  if (rule !== null && typeof rule === 'object') {
+    const members = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : undefined;
+    const wanted = Array.isArray(rule.includes) ? rule.includes : [rule.includes];
+    return members !== undefined && wanted.every((w) => members.includes(w));
+  }
+  return value === rule;
+}
+
+// Claim names come from configuration, but keep descriptions header-safe regardless.
+const safeName = (name: string) => name.replace(/[^\w:.-]/g, '?').slice(0, 64);

@@ -1,0 +1,77 @@
+import { invalidToken } from '../errors.js';
+import type { JwtClaims, JwtHeader } from '../types.js';
+
+/** A compact JWS split and decoded, not yet verified. */
+export interface DecodedJws {
+  header: JwtHeader;
+  claims: JwtClaims;
+  /** ASCII `header.payload`, the bytes the signature covers. */
+  signingInput: string;
+  signature: Buffer;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Splits and decodes a compact JWS (RFC 7515 §7.1) whose payload is a JWT claims set.
+ *
+ * Rejects before any cryptography: oversize input, JWE (five parts) and JSON serialisation,
+ * non-base64url segments, headers or payloads that are not JSON objects, `crit` (RFC 7515
+ * §4.1.11: we understand no extension) and `b64: false` (RFC 7797).
+ *
+ * Does not: check `alg`, `typ` or any claim; look at `jku`, `x5u`, `jwk` or `x5c` (they are never
+ * key sources, RFC 8725 §3.10).
+ */
+export function decodeCompactJws(token: string, maxLength: number): DecodedJws {
+  if (token.length > maxLength) {
+    throw invalidToken('token_too_large', `the token is longer than ${maxLength} bytes`);
+  }
+  const first = token.indexOf('.');
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1);
+  if (second === -1 || token.indexOf('.', second + 1) !== -1) {
+    throw token.split('.').length === 5 || token.startsWith('{')
+      ? invalidToken('unsupported_serialization', 'only compact JWS access tokens are accepted')
+      : invalidToken('malformed_token', 'the token is not a JWT');
+  }
+  const headerPart = token.slice(0, first);
+  const payloadPart = token.slice(first + 1, second);
+  const signaturePart = token.slice(second + 1);
+  if (
+    !BASE64URL.test(headerPart) ||
+    !BASE64URL.test(payloadPart) ||
+    !BASE64URL.test(signaturePart)
+  ) {
+    throw invalidToken('malformed_token', 'the token is not a JWT');
+  }
+
+  const header = decodeObject(headerPart) as JwtHeader | undefined;
+  if (!header || typeof header.alg !== 'string') {
+    throw invalidToken('malformed_token', 'the token header is not valid');
+  }
+  if (header.crit !== undefined) {
+    throw invalidToken('unsupported_header', 'the token header has critical extensions');
+  }
+  if (header.b64 !== undefined) {
+    throw invalidToken('unsupported_header', 'unencoded payloads (b64) are not accepted');
+  }
+  const claims = decodeObject(payloadPart) as JwtClaims | undefined;
+  if (!claims) throw invalidToken('malformed_token', 'the token payload is not a JSON object');
+
+  return {
+    header,
+    claims,
+    signingInput: token.slice(0, second),
+    signature: Buffer.from(signaturePart, 'base64url'),
+  };
+}
+
+function decodeObject(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

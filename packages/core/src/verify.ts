@@ -1,0 +1,193 @@
+import { extractBearerToken } from './bearer.js';
+import { VerifiedTokenCache } from './cache.js';
+import { checkAudience, checkClaimRules, checkRequiredClaims, checkTimeClaims } from './claims.js';
+import { type ChallengeOptions, GatehouseError, invalidToken, isGatehouseError } from './errors.js';
+import { checkIdTokenClaims, type IdTokenOptions } from './id-token.js';
+import { decodeCompactJws } from './internal/compact-jws.js';
+import { emit } from './internal/emit.js';
+import { createSecretKeyStore } from './internal/secret-key-store.js';
+import { verifySignature } from './internal/signature.js';
+import { createStaticKeyStore, getRemoteKeyStore, type KeyStore } from './jwks.js';
+import { normalizeTyp, type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
+import { extractScopes } from './scopes.js';
+import type { AuthContext, JwtClaims, JwtHeader } from './types.js';
+
+/** Verifies access tokens (and, on request, ID tokens) of the configured issuers. */
+export interface Verifier {
+  /**
+   * Verifies an access token (RFC 9068 §4) and returns what it says.
+   * Throws `GatehouseError`: `invalid_token` for any bad token, `temporarily_unavailable` when
+   * the issuer's keys cannot be had.
+   */
+  verify(token: string): Promise<AuthContext>;
+  /**
+   * Extracts the Bearer token from an `Authorization` header value (RFC 6750 §2.1) and verifies
+   * it. Throws `GatehouseError` `unauthorized` when there is no Bearer credential at all,
+   * `invalid_request` when it is malformed, else as `verify`.
+   */
+  authenticate(authorization: string | readonly string[] | undefined): Promise<AuthContext>;
+  /**
+   * Verifies an OpenID Connect ID token (OIDC Core §3.1.3.7) of a configured issuer, for APIs
+   * that receive one to cross-reference a user. Never cached; an access token (`typ: at+jwt`) is
+   * refused.
+   */
+  verifyIdToken(token: string, options: IdTokenOptions): Promise<AuthContext>;
+  /** `realm` and `resource_metadata` for `toHttpResponse`. */
+  readonly challenge: ChallengeOptions;
+}
+
+/** What differs between access-token and ID-token verification. */
+interface Profile {
+  checkType(typ: unknown): void;
+  checkAudience(claims: JwtClaims, nowMs: number): void;
+  cache: VerifiedTokenCache | undefined;
+}
+
+/**
+ * Builds a verifier. Options are validated here, once: a bad option throws
+ * `GatehouseConfigError` naming it. No network request is made until the first token arrives.
+ *
+ * The pipeline, cheapest checks first so hostile input costs little: decode and precheck
+ * (size, serialisation, `alg` allowlist, `typ`, known issuer) → `aud` and time claims → key of
+ * the token's own issuer → signature → required claims and claim rules → scopes.
+ *
+ * Does not: take keys from the token (`jku`, `x5u`, `jwk`, `x5c`); accept `none`, or HMAC without
+ * a configured secret; make network requests other than discovery and JWKS of configured issuers.
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  const config = resolveOptions(options);
+  const stores = new Map(config.issuers.map((issuer) => [issuer, createKeyStore(config, issuer)]));
+
+  const accessProfile: Profile = {
+    checkType: (typ) => checkAccessTokenType(typ, config),
+    checkAudience: (claims) => checkAudience(claims, config.audiences),
+    cache: config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined,
+  };
+
+  async function run(token: string, profile: Profile, extra?: (claims: JwtClaims, nowMs: number) => void) {
+    const nowMs = Date.now();
+    const hit = profile.cache?.get(token, nowMs);
+    if (hit !== undefined) return hit;
+
+    const { header, claims, signingInput, signature } = decodeCompactJws(token, config.maxTokenLength);
+    if (!config.algorithms.has(header.alg)) {
+      throw invalidToken('unsupported_algorithm', 'the token is signed with an algorithm this API does not accept');
+    }
+    profile.checkType(header.typ);
+    const issuer = claims.iss;
+    if (typeof issuer !== 'string') throw invalidToken('missing_claim', 'the token has no "iss" claim');
+    const store = stores.get(issuer);
+    if (store === undefined) throw invalidToken('issuer_mismatch', 'the token is from an issuer this API does not trust');
+    profile.checkAudience(claims, nowMs);
+    checkTimeClaims(claims, { nowMs, toleranceMs: config.clockToleranceMs, maxTokenAgeMs: config.maxTokenAgeMs });
+    if (header.kid !== undefined && typeof header.kid !== 'string') {
+      throw invalidToken('malformed_token', 'the token header "kid" is not a string');
+    }
+
+    const key = await store.getKey(header.alg, header.kid);
+    if (!verifySignature(header.alg, key, signingInput, signature)) {
+      throw invalidToken('bad_signature', 'the token signature is not valid');
+    }
+
+    checkRequiredClaims(claims, config.requiredClaims);
+    if (config.claimRules) checkClaimRules(claims, config.claimRules);
+    extra?.(claims, nowMs);
+    const auth = toAuthContext(token, header, claims, issuer);
+    profile.cache?.set(token, {
+      auth,
+      key,
+      store,
+      expiresMs: (claims.exp as number) * 1000 + config.clockToleranceMs,
+      notBeforeMs: typeof claims.nbf === 'number' ? claims.nbf * 1000 - config.clockToleranceMs : 0,
+    });
+    return auth;
+  }
+
+  async function guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const refusal = isGatehouseError(error)
+        ? error
+        : new GatehouseError('temporarily_unavailable', 'keys_unavailable', 'the token could not be checked now', {
+            cause: error,
+          });
+      emit(config.onEvent, { type: 'token_rejected', code: refusal.code, reason: refusal.reason });
+      throw refusal;
+    }
+  }
+
+  const verify = (token: string) => guarded(() => run(token, accessProfile));
+
+  return {
+    verify,
+    authenticate: (authorization) => guarded(() => run(extractBearerToken(authorization), accessProfile)),
+    verifyIdToken: (token, idOptions) =>
+      guarded(() =>
+        run(
+          token,
+          {
+            checkType: checkIdTokenType,
+            checkAudience: () => {},
+            cache: undefined,
+          },
+          (claims, nowMs) => checkIdTokenClaims(claims, idOptions, nowMs, config.clockToleranceMs),
+        ),
+      ),
+    challenge: config.challenge,
+  };
+}
+
+function createKeyStore(config: ResolvedOptions, issuer: string): KeyStore {
+  if (config.secret) return createSecretKeyStore(issuer, config.secret);
+  if (config.keys) return createStaticKeyStore(issuer, config.keys, config.keyFetch.maxKeys);
+  return getRemoteKeyStore({
+    issuer,
+    ...(config.jwksUri === undefined ? {} : { jwksUri: config.jwksUri }),
+    ...config.keyFetch,
+    ...(config.onEvent === undefined ? {} : { onEvent: config.onEvent }),
+  });
+}
+
+/** RFC 8725 §3.11 and RFC 9068 §2.1: explicit typing keeps token kinds apart. */
+function checkAccessTokenType(typ: unknown, config: ResolvedOptions): void {
+  if (typ === undefined) {
+    if (config.typRequired) throw invalidToken('type_mismatch', 'the token has no "typ"; an access token (at+jwt) is required');
+    return;
+  }
+  if (typeof typ !== 'string' || !config.types.has(normalizeTyp(typ))) {
+    throw invalidToken('type_mismatch', 'the token is not an access token (typ)');
+  }
+}
+
+function checkIdTokenType(typ: unknown): void {
+  if (typ === undefined) return;
+  if (typeof typ !== 'string' || normalizeTyp(typ) !== 'jwt') {
+    throw invalidToken('type_mismatch', 'the token is not an ID token (typ)');
+  }
+}
+
+function toAuthContext(token: string, header: JwtHeader, claims: JwtClaims, issuer: string): AuthContext {
+  const { sub, client_id: clientIdClaim, azp } = claims;
+  if (sub !== undefined && typeof sub !== 'string') throw invalidToken('invalid_claim', 'the "sub" claim is not a string');
+  const clientId = typeof clientIdClaim === 'string' ? clientIdClaim : typeof azp === 'string' ? azp : undefined;
+  const auth: AuthContext = {
+    token,
+    header: Object.freeze(header),
+    claims: Object.freeze(claims),
+    issuer,
+    scopes: Object.freeze(extractScopes(claims)),
+  };
+  if (sub !== undefined) auth.subject = sub;
+  if (clientId !== undefined) auth.clientId = clientId;
+  // Shared by every request that presents this token (cache), so nobody may change it.
+  return Object.freeze(auth);
+}
+
+/**
+ * True for a machine-to-machine token (client credentials grant): no end user, so `sub` is
+ * absent or names the client itself (RFC 9068 §2.2).
+ */
+export function isClientCredentials(auth: Pick<AuthContext, 'subject' | 'clientId'>): boolean {
+  return auth.subject === undefined || (auth.clientId !== undefined && auth.subject === auth.clientId);
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { extractBearerToken } from '../src/bearer.js';
+import { GatehouseError } from '../src/errors.js';
+
+function refusal(header: string | string[] | undefined) {
+  try {
+    extractBearerToken(header);
+  } catch (error) {
+    expect(error).toBeInstanceOf(GatehouseError);
+    const { code, reason, status } = error as GatehouseError;
+    return { code, reason, status };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('extractBearerToken (RFC 6750 §2.1)', () => {
+  it.each([
+    ['Bearer abc.def.ghi', 'abc.def.ghi'],
+    ['bearer abc.def.ghi', 'abc.def.ghi'],
+    ['BEARER abc', 'abc'],
+    ['Bearer  abc', 'abc'], // 1*SP: more than one space is allowed
+    ['  Bearer abc  ', 'abc'], // surrounding OWS is not part of the field value (RFC 9110 §5.5)
+    ['Bearer a-b_c~d+e/f=', 'a-b_c~d+e/f='],
+    ['Bearer abc==', 'abc=='],
+    [['Bearer abc'], 'abc'],
+    [['', 'Bearer abc'], 'abc'],
+  ])('accepts %j', (header, token) => {
+    expect(extractBearerToken(header)).toBe(token);
+  });
+
+  it.each([undefined, '', '   ', 'Basic dXNlcjpwYXNz', 'Bearerabc', 'Digest x', 'DPoP abc', []])(
+    'treats %j as no credentials: 401 without an error code (RFC 6750 §3.1)',
+    (header) => {
+      expect(refusal(header as string)).toEqual({ code: 'unauthorized', reason: 'missing_credentials', status: 401 });
+    },
+  );
+
+  it.each(['Bearer', 'Bearer ', 'Bearer abc def', 'Bearer a=b', 'Bearer ab"c', 'Bearer\tabc', 'Bearer abc,', 'Bearer é'])(
+    'refuses the malformed %j as invalid_request (400)',
+    (header) => {
+      expect(refusal(header)).toMatchObject({ code: 'invalid_request', status: 400 });
+    },
+  );
+
+  it('refuses two credentials in one header or in two headers as invalid_request', () => {
+    expect(refusal('Bearer abc, Bearer def')).toEqual({
+      code: 'invalid_request',
+      reason: 'multiple_credentials',
+      status: 400,
+    });
+    expect(refusal(['Bearer abc', 'Bearer def'])).toMatchObject({ reason: 'multiple_credentials' });
+  });
+});
