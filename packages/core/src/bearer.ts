@@ -35,7 +35,10 @@ export function extractBearerToken(authorization: string | readonly string[] | u
   }
   if (B64TOKEN.test(token)) return token;
   if (/,\s*bearer\s/i.test(token)) throw multiple();
-  throw invalidRequest('malformed_header', 'the Bearer token has characters RFC 6750 does not allow');
+  throw invalidRequest(
+    'malformed_header',
+    'the Bearer token has characters RFC 6750 does not allow',
+  );
 }
 
 const noCredentials = () =>

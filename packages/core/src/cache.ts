@@ -34,7 +34,11 @@ export class VerifiedTokenCache {
   get(token: string, nowMs: number): AuthContext | undefined {
     const entry = this.#entries.get(token);
     if (entry === undefined) return undefined;
-    if (nowMs >= entry.expiresMs || nowMs < entry.notBeforeMs || !entry.store.isCurrent(entry.key)) {
+    if (
+      nowMs >= entry.expiresMs ||
+      nowMs < entry.notBeforeMs ||
+      !entry.store.isCurrent(entry.key)
+    ) {
       this.#entries.delete(token);
       return undefined;
     }

@@ -39,18 +39,31 @@ export function checkTimeClaims(claims: JwtClaims, rules: TimeRules): void {
   }
   const nbf = numericDate(claims, 'nbf', false);
   if (nbf !== undefined && nowMs + toleranceMs < nbf * 1000) {
-    throw invalidToken('not_yet_valid', `the token is not valid for another ${Math.round(nbf - nowMs / 1000)} s`);
+    throw invalidToken(
+      'not_yet_valid',
+      `the token is not valid for another ${Math.round(nbf - nowMs / 1000)} s`,
+    );
   }
   const iat = numericDate(claims, 'iat', rules.maxTokenAgeMs !== undefined);
   if (iat !== undefined && nowMs + toleranceMs < iat * 1000) {
     throw invalidToken('issued_in_future', 'the token was issued in the future');
   }
-  if (rules.maxTokenAgeMs !== undefined && nowMs - toleranceMs - (iat as number) * 1000 > rules.maxTokenAgeMs) {
-    throw invalidToken('too_old', `the token was issued more than ${rules.maxTokenAgeMs / 1000} s ago`);
+  if (
+    rules.maxTokenAgeMs !== undefined &&
+    nowMs - toleranceMs - (iat as number) * 1000 > rules.maxTokenAgeMs
+  ) {
+    throw invalidToken(
+      'too_old',
+      `the token was issued more than ${rules.maxTokenAgeMs / 1000} s ago`,
+    );
   }
 }
 
-function numericDate(claims: JwtClaims, name: 'exp' | 'nbf' | 'iat', required: boolean): number | undefined {
+function numericDate(
+  claims: JwtClaims,
+  name: 'exp' | 'nbf' | 'iat',
+  required: boolean,
+): number | undefined {
   const value = claims[name];
   if (value === undefined) {
     if (required) throw invalidToken('missing_claim', `the token has no "${name}" claim`);
@@ -65,7 +78,11 @@ function numericDate(claims: JwtClaims, name: 'exp' | 'nbf' | 'iat', required: b
 /** RFC 7519 §4.1.3: `aud` (string or array) must name at least one accepted audience. */
 export function checkAudience(claims: JwtClaims, accepted: ReadonlySet<string>): void {
   const aud = claims.aud;
-  if (typeof aud === 'string' ? accepted.has(aud) : Array.isArray(aud) && aud.some((a) => accepted.has(a))) {
+  if (
+    typeof aud === 'string'
+      ? accepted.has(aud)
+      : Array.isArray(aud) && aud.some((a) => accepted.has(a))
+  ) {
     return;
   }
   throw aud === undefined
@@ -86,7 +103,10 @@ export function checkRequiredClaims(claims: JwtClaims, names: readonly string[])
 export function checkClaimRules(claims: JwtClaims, rules: ClaimRules): void {
   for (const name in rules) {
     if (!matchesRule(claims[name], rules[name] as ClaimRule, claims)) {
-      throw invalidToken('claim_mismatch', `the "${safeName(name)}" claim does not have an accepted value`);
+      throw invalidToken(
+        'claim_mismatch',
+        `the "${safeName(name)}" claim does not have an accepted value`,
+      );
     }
   }
 }
@@ -101,7 +121,8 @@ export function matchesRule(value: unknown, rule: ClaimRule, claims: JwtClaims):
     }
   }
   if (rule !== null && typeof rule === 'object') {
-    const members = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : undefined;
+    const members =
+      typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : undefined;
     const wanted = Array.isArray(rule.includes) ? rule.includes : [rule.includes];
     return members !== undefined && wanted.every((w) => members.includes(w));
   }

@@ -81,7 +81,12 @@ export class GatehouseError extends Error {
   readonly scope: readonly string[] | undefined;
   readonly retryAfter: number | undefined;
 
-  constructor(code: ErrorCode, reason: ErrorReason, description: string, init: GatehouseErrorInit = {}) {
+  constructor(
+    code: ErrorCode,
+    reason: ErrorReason,
+    description: string,
+    init: GatehouseErrorInit = {},
+  ) {
     super(description, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = code;
     this.reason = reason;
@@ -94,7 +99,10 @@ export class GatehouseError extends Error {
 
 /** True for errors made by Gatehouse (also across duplicated copies of the package). */
 export function isGatehouseError(error: unknown): error is GatehouseError {
-  return error instanceof GatehouseError || (error as { name?: unknown } | null)?.name === 'GatehouseError';
+  return (
+    error instanceof GatehouseError ||
+    (error as { name?: unknown } | null)?.name === 'GatehouseError'
+  );
 }
 
 export const invalidToken = (reason: ErrorReason, description: string, cause?: unknown) =>
@@ -122,7 +130,10 @@ export interface HttpErrorResponse {
  * `WWW-Authenticate`, `Cache-Control: no-store`, `Retry-After` on 503, and a JSON body.
  * Every adapter writes exactly this.
  */
-export function toHttpResponse(error: GatehouseError, challenge: ChallengeOptions = {}): HttpErrorResponse {
+export function toHttpResponse(
+  error: GatehouseError,
+  challenge: ChallengeOptions = {},
+): HttpErrorResponse {
   const headers: Record<string, string> = {
     'cache-control': 'no-store',
     'content-type': 'application/json; charset=utf-8',

@@ -20,7 +20,12 @@ export interface IdTokenOptions {
  * Does not: check `iss`, signature, `exp` (the shared pipeline does), nor `at_hash`/`c_hash`
  * (those bind an ID token to a front-channel response, which an API never sees).
  */
-export function checkIdTokenClaims(claims: JwtClaims, options: IdTokenOptions, nowMs: number, toleranceMs: number): void {
+export function checkIdTokenClaims(
+  claims: JwtClaims,
+  options: IdTokenOptions,
+  nowMs: number,
+  toleranceMs: number,
+): void {
   const aud = claims.aud;
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
   if (!audiences.includes(options.clientId)) {
@@ -30,7 +35,8 @@ export function checkIdTokenClaims(claims: JwtClaims, options: IdTokenOptions, n
     throw invalidToken('azp_mismatch', 'the ID token was issued to another party (azp)');
   }
   for (const name of ['sub', 'iat'] as const) {
-    if (claims[name] === undefined) throw invalidToken('missing_claim', `the ID token has no "${name}" claim`);
+    if (claims[name] === undefined)
+      throw invalidToken('missing_claim', `the ID token has no "${name}" claim`);
   }
   if (options.nonce !== undefined && claims.nonce !== options.nonce) {
     throw invalidToken('nonce_mismatch', 'the ID token nonce does not match');
@@ -38,7 +44,8 @@ export function checkIdTokenClaims(claims: JwtClaims, options: IdTokenOptions, n
   if (options.maxAge !== undefined) {
     const maxAgeSeconds = parseDurationSeconds(options.maxAge) ?? 0;
     const authTime = claims.auth_time;
-    if (typeof authTime !== 'number') throw invalidToken('missing_claim', 'the ID token has no "auth_time" claim');
+    if (typeof authTime !== 'number')
+      throw invalidToken('missing_claim', 'the ID token has no "auth_time" claim');
     if (nowMs - toleranceMs > (authTime + maxAgeSeconds) * 1000) {
       throw invalidToken('auth_time_too_old', 'the end user authenticated too long ago (max_age)');
     }

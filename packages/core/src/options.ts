@@ -152,7 +152,9 @@ const claimRule = z.union([
   z.number(),
   z.boolean(),
   z.null(),
-  z.strictObject({ includes: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]) }),
+  z.strictObject({
+    includes: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]),
+  }),
   z.custom<(value: unknown, claims: unknown) => boolean>((value) => typeof value === 'function', {
     message: 'must be a value, { includes }, or a predicate function',
   }),
@@ -162,7 +164,11 @@ const schema = z.strictObject({
   issuer: z.union([url, z.array(url).min(1, 'must name at least one issuer')]),
   audience: z.union([nonEmpty, z.array(nonEmpty).min(1, 'must name at least one audience')]),
   jwksUri: url.optional(),
-  keys: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1, 'must hold at least one key') }).optional(),
+  keys: z
+    .object({
+      keys: z.array(z.record(z.string(), z.unknown())).min(1, 'must hold at least one key'),
+    })
+    .optional(),
   secret: z.union([z.string(), z.instanceof(Uint8Array)]).optional(),
   algorithms: z.array(z.string()).min(1, 'must allow at least one algorithm').optional(),
   clockTolerance: duration.optional(),
@@ -185,7 +191,11 @@ const schema = z.strictObject({
   allowInsecureRequests: z.boolean().optional(),
   realm: z.string().optional(),
   resourceMetadata: url.optional(),
-  onEvent: z.custom<EventListener>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
+  onEvent: z
+    .custom<EventListener>((value) => typeof value === 'function', {
+      message: 'must be a function',
+    })
+    .optional(),
 });
 
 type Issue = { path: string; message: string };
@@ -202,7 +212,10 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     throw new GatehouseConfigError(
       parsed.error.issues.map((issue) => ({
         path: issue.path.length ? issue.path.map(String).join('.') : '(options)',
-        message: issue.code === 'unrecognized_keys' ? `unknown option(s) ${issue.keys.join(', ')}` : issue.message,
+        message:
+          issue.code === 'unrecognized_keys'
+            ? `unknown option(s) ${issue.keys.join(', ')}`
+            : issue.message,
       })),
     );
   }
@@ -212,31 +225,50 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   const insecure = options.allowInsecureRequests ?? false;
 
   for (const [path, value] of [
-    ...issuers.map((issuer, i) => [Array.isArray(options.issuer) ? `issuer.${i}` : 'issuer', issuer] as const),
+    ...issuers.map(
+      (issuer, i) => [Array.isArray(options.issuer) ? `issuer.${i}` : 'issuer', issuer] as const,
+    ),
     ['jwksUri', options.jwksUri] as const,
   ]) {
     if (value === undefined || insecure) continue;
     const parsedUrl = new URL(value);
     if (parsedUrl.protocol === 'http:' && !isLoopbackHost(parsedUrl.hostname)) {
-      issues.push({ path, message: 'must use https (http is allowed for loopback hosts or with allowInsecureRequests)' });
+      issues.push({
+        path,
+        message:
+          'must use https (http is allowed for loopback hosts or with allowInsecureRequests)',
+      });
     }
   }
 
-  const sources = (['jwksUri', 'keys', 'secret'] as const).filter((key) => options[key] !== undefined);
+  const sources = (['jwksUri', 'keys', 'secret'] as const).filter(
+    (key) => options[key] !== undefined,
+  );
   if (sources.length > 1) {
-    issues.push({ path: sources[1]!, message: `cannot be combined with ${sources[0]}: choose one key source` });
+    issues.push({
+      path: sources[1]!,
+      message: `cannot be combined with ${sources[0]}: choose one key source`,
+    });
   }
   if (sources.length && issuers.length > 1) {
-    issues.push({ path: sources[0]!, message: 'needs a single issuer (several issuers use discovery)' });
+    issues.push({
+      path: sources[0]!,
+      message: 'needs a single issuer (several issuers use discovery)',
+    });
   }
 
-  const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+  const secret =
+    typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
   const algorithms = options.algorithms ?? (secret ? ['HS256'] : [...DEFAULTS.algorithms]);
   algorithms.forEach((alg, i) => {
     const path = `algorithms.${i}`;
-    if (alg.toLowerCase() === 'none') issues.push({ path, message: '"none" is never accepted (RFC 8725 §3.2)' });
+    if (alg.toLowerCase() === 'none')
+      issues.push({ path, message: '"none" is never accepted (RFC 8725 §3.2)' });
     else if (!isSupportedAlgorithm(alg)) {
-      issues.push({ path, message: `unsupported algorithm "${alg}"; use one of ${[...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS].join(', ')}` });
+      issues.push({
+        path,
+        message: `unsupported algorithm "${alg}"; use one of ${[...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS].join(', ')}`,
+      });
     } else if (isHmacAlgorithm(alg) !== (secret !== undefined)) {
       issues.push({
         path,
@@ -244,8 +276,14 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
           ? `"${alg}" cannot be used with a shared secret: with \`secret\`, only HMAC algorithms are allowed`
           : `"${alg}" needs a shared \`secret\`; HMAC is never mixed with public-key algorithms (RFC 8725 §3.1)`,
       });
-    } else if (secret && secret.byteLength < HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]) {
-      issues.push({ path: 'secret', message: `must be at least ${HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]} bytes for ${alg} (RFC 7518 §3.2)` });
+    } else if (
+      secret &&
+      secret.byteLength < HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]
+    ) {
+      issues.push({
+        path: 'secret',
+        message: `must be at least ${HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]} bytes for ${alg} (RFC 7518 §3.2)`,
+      });
     }
   });
 
@@ -285,7 +323,9 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     },
     challenge: {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
-      ...(options.resourceMetadata === undefined ? {} : { resourceMetadata: options.resourceMetadata }),
+      ...(options.resourceMetadata === undefined
+        ? {}
+        : { resourceMetadata: options.resourceMetadata }),
     },
     onEvent: options.onEvent,
   };

@@ -26,7 +26,10 @@ function add(into: string[], value: unknown, name: string, arrayAllowed: boolean
     into.push(...(value as string[]));
     return;
   }
-  throw invalidToken('invalid_claim', `the "${name}" claim is not ${arrayAllowed ? 'a string or an array of strings' : 'a string'}`);
+  throw invalidToken(
+    'invalid_claim',
+    `the "${name}" claim is not ${arrayAllowed ? 'a string or an array of strings' : 'a string'}`,
+  );
 }
 
 /** True when the token grants every one of `scopes`. */

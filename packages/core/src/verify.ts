@@ -8,7 +8,12 @@ import { emit } from './internal/emit.js';
 import { createSecretKeyStore } from './internal/secret-key-store.js';
 import { verifySignature } from './internal/signature.js';
 import { createStaticKeyStore, getRemoteKeyStore, type KeyStore } from './jwks.js';
-import { normalizeTyp, type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
+import {
+  normalizeTyp,
+  type ResolvedOptions,
+  resolveOptions,
+  type VerifierOptions,
+} from './options.js';
 import { extractScopes } from './scopes.js';
 import type { AuthContext, JwtClaims, JwtHeader } from './types.js';
 
@@ -64,22 +69,38 @@ export function createVerifier(options: VerifierOptions): Verifier {
     cache: config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined,
   };
 
-  async function run(token: string, profile: Profile, extra?: (claims: JwtClaims, nowMs: number) => void) {
+  async function run(
+    token: string,
+    profile: Profile,
+    extra?: (claims: JwtClaims, nowMs: number) => void,
+  ) {
     const nowMs = Date.now();
     const hit = profile.cache?.get(token, nowMs);
     if (hit !== undefined) return hit;
 
-    const { header, claims, signingInput, signature } = decodeCompactJws(token, config.maxTokenLength);
+    const { header, claims, signingInput, signature } = decodeCompactJws(
+      token,
+      config.maxTokenLength,
+    );
     if (!config.algorithms.has(header.alg)) {
-      throw invalidToken('unsupported_algorithm', 'the token is signed with an algorithm this API does not accept');
+      throw invalidToken(
+        'unsupported_algorithm',
+        'the token is signed with an algorithm this API does not accept',
+      );
     }
     profile.checkType(header.typ);
     const issuer = claims.iss;
-    if (typeof issuer !== 'string') throw invalidToken('missing_claim', 'the token has no "iss" claim');
+    if (typeof issuer !== 'string')
+      throw invalidToken('missing_claim', 'the token has no "iss" claim');
     const store = stores.get(issuer);
-    if (store === undefined) throw invalidToken('issuer_mismatch', 'the token is from an issuer this API does not trust');
+    if (store === undefined)
+      throw invalidToken('issuer_mismatch', 'the token is from an issuer this API does not trust');
     profile.checkAudience(claims, nowMs);
-    checkTimeClaims(claims, { nowMs, toleranceMs: config.clockToleranceMs, maxTokenAgeMs: config.maxTokenAgeMs });
+    checkTimeClaims(claims, {
+      nowMs,
+      toleranceMs: config.clockToleranceMs,
+      maxTokenAgeMs: config.maxTokenAgeMs,
+    });
     if (header.kid !== undefined && typeof header.kid !== 'string') {
       throw invalidToken('malformed_token', 'the token header "kid" is not a string');
     }
@@ -109,9 +130,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
     } catch (error) {
       const refusal = isGatehouseError(error)
         ? error
-        : new GatehouseError('temporarily_unavailable', 'keys_unavailable', 'the token could not be checked now', {
-            cause: error,
-          });
+        : new GatehouseError(
+            'temporarily_unavailable',
+            'keys_unavailable',
+            'the token could not be checked now',
+            {
+              cause: error,
+            },
+          );
       emit(config.onEvent, { type: 'token_rejected', code: refusal.code, reason: refusal.reason });
       throw refusal;
     }
@@ -121,7 +147,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   return {
     verify,
-    authenticate: (authorization) => guarded(() => run(extractBearerToken(authorization), accessProfile)),
+    authenticate: (authorization) =>
+      guarded(() => run(extractBearerToken(authorization), accessProfile)),
     verifyIdToken: (token, idOptions) =>
       guarded(() =>
         run(
@@ -152,7 +179,11 @@ function createKeyStore(config: ResolvedOptions, issuer: string): KeyStore {
 /** RFC 8725 §3.11 and RFC 9068 §2.1: explicit typing keeps token kinds apart. */
 function checkAccessTokenType(typ: unknown, config: ResolvedOptions): void {
   if (typ === undefined) {
-    if (config.typRequired) throw invalidToken('type_mismatch', 'the token has no "typ"; an access token (at+jwt) is required');
+    if (config.typRequired)
+      throw invalidToken(
+        'type_mismatch',
+        'the token has no "typ"; an access token (at+jwt) is required',
+      );
     return;
   }
   if (typeof typ !== 'string' || !config.types.has(normalizeTyp(typ))) {
@@ -167,10 +198,17 @@ function checkIdTokenType(typ: unknown): void {
   }
 }
 
-function toAuthContext(token: string, header: JwtHeader, claims: JwtClaims, issuer: string): AuthContext {
+function toAuthContext(
+  token: string,
+  header: JwtHeader,
+  claims: JwtClaims,
+  issuer: string,
+): AuthContext {
   const { sub, client_id: clientIdClaim, azp } = claims;
-  if (sub !== undefined && typeof sub !== 'string') throw invalidToken('invalid_claim', 'the "sub" claim is not a string');
-  const clientId = typeof clientIdClaim === 'string' ? clientIdClaim : typeof azp === 'string' ? azp : undefined;
+  if (sub !== undefined && typeof sub !== 'string')
+    throw invalidToken('invalid_claim', 'the "sub" claim is not a string');
+  const clientId =
+    typeof clientIdClaim === 'string' ? clientIdClaim : typeof azp === 'string' ? azp : undefined;
   const auth: AuthContext = {
     token,
     header: Object.freeze(header),
@@ -189,5 +227,7 @@ function toAuthContext(token: string, header: JwtHeader, claims: JwtClaims, issu
  * absent or names the client itself (RFC 9068 §2.2).
  */
 export function isClientCredentials(auth: Pick<AuthContext, 'subject' | 'clientId'>): boolean {
-  return auth.subject === undefined || (auth.clientId !== undefined && auth.subject === auth.clientId);
+  return (
+    auth.subject === undefined || (auth.clientId !== undefined && auth.subject === auth.clientId)
+  );
 }

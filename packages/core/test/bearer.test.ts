@@ -31,16 +31,26 @@ describe('extractBearerToken (RFC 6750 §2.1)', () => {
   it.each([undefined, '', '   ', 'Basic dXNlcjpwYXNz', 'Bearerabc', 'Digest x', 'DPoP abc', []])(
     'treats %j as no credentials: 401 without an error code (RFC 6750 §3.1)',
     (header) => {
-      expect(refusal(header as string)).toEqual({ code: 'unauthorized', reason: 'missing_credentials', status: 401 });
+      expect(refusal(header as string)).toEqual({
+        code: 'unauthorized',
+        reason: 'missing_credentials',
+        status: 401,
+      });
     },
   );
 
-  it.each(['Bearer', 'Bearer ', 'Bearer abc def', 'Bearer a=b', 'Bearer ab"c', 'Bearer\tabc', 'Bearer abc,', 'Bearer é'])(
-    'refuses the malformed %j as invalid_request (400)',
-    (header) => {
-      expect(refusal(header)).toMatchObject({ code: 'invalid_request', status: 400 });
-    },
-  );
+  it.each([
+    'Bearer',
+    'Bearer ',
+    'Bearer abc def',
+    'Bearer a=b',
+    'Bearer ab"c',
+    'Bearer\tabc',
+    'Bearer abc,',
+    'Bearer é',
+  ])('refuses the malformed %j as invalid_request (400)', (header) => {
+    expect(refusal(header)).toMatchObject({ code: 'invalid_request', status: 400 });
+  });
 
   it('refuses two credentials in one header or in two headers as invalid_request', () => {
     expect(refusal('Bearer abc, Bearer def')).toEqual({

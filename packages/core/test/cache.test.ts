@@ -21,7 +21,11 @@ describe('verified-token cache', () => {
   });
 
   it('verifies again every time when off', async () => {
-    const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience, cache: false });
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      cache: false,
+    });
     const token = await issuer.mint();
     const first = await verifier.verify(token);
     const second = await verifier.verify(token);
@@ -31,25 +35,39 @@ describe('verified-token cache', () => {
 
   it('never serves a token past its exp (a hit re-checks the clock)', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience, clockTolerance: 0 });
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      clockTolerance: 0,
+    });
     const token = await issuer.mint({}, { expiresIn: 30 });
     await verifier.verify(token);
     vi.advanceTimersByTime(29_000);
     await expect(verifier.verify(token)).resolves.toBeDefined();
     vi.advanceTimersByTime(1_000);
-    await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'invalid_token', reason: 'expired' });
+    await expect(verifier.verify(token)).rejects.toMatchObject({
+      code: 'invalid_token',
+      reason: 'expired',
+    });
   });
 
   it('drops results of a key that left the JWKS', async () => {
     const local = await createTestIssuer();
     try {
-      const verifier = createVerifier({ issuer: local.url, audience: local.audience, keyFetch: { cooldown: 0 } });
+      const verifier = createVerifier({
+        issuer: local.url,
+        audience: local.audience,
+        keyFetch: { cooldown: 0 },
+      });
       const oldToken = await local.mint();
       await verifier.verify(oldToken);
       await local.rotateKeys({ keepOld: false });
       // A token with the new kid makes the verifier refetch the JWKS, which no longer has the old key.
       await verifier.verify(await local.mint());
-      await expect(verifier.verify(oldToken)).rejects.toMatchObject({ code: 'invalid_token', reason: 'unknown_kid' });
+      await expect(verifier.verify(oldToken)).rejects.toMatchObject({
+        code: 'invalid_token',
+        reason: 'unknown_kid',
+      });
     } finally {
       await local.close();
     }
@@ -63,8 +81,14 @@ describe('verified-token cache', () => {
   });
 
   it('is bounded by entries', async () => {
-    const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience, cache: { max: 5 } });
-    const tokens = await Promise.all(Array.from({ length: 12 }, (_, i) => issuer.mint({ jti: `t${i}` })));
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      cache: { max: 5 },
+    });
+    const tokens = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => issuer.mint({ jti: `t${i}` })),
+    );
     const contexts = [];
     for (const token of tokens) contexts.push(await verifier.verify(token));
     // The five most recent are hits; the first was evicted and is verified anew.
@@ -76,7 +100,13 @@ describe('verified-token cache', () => {
     const cache = new VerifiedTokenCache(3);
     const store = { issuer: 'x', getKey: async () => ({}) as never, isCurrent: () => true };
     for (let i = 0; i < 100; i++) {
-      cache.set(`t${i}`, { auth: {} as never, key: {} as never, store, expiresMs: Date.now() + 1e6, notBeforeMs: 0 });
+      cache.set(`t${i}`, {
+        auth: {} as never,
+        key: {} as never,
+        store,
+        expiresMs: Date.now() + 1e6,
+        notBeforeMs: 0,
+      });
     }
     expect(cache.size).toBe(3);
   });

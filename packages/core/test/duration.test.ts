@@ -18,7 +18,10 @@ describe('parseDurationSeconds', () => {
     expect(parseDurationSeconds(input)).toBe(seconds);
   });
 
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '', 'abc', '10 parsecs', '-5s', '1e3s'])('refuses %j', (input) => {
-    expect(parseDurationSeconds(input)).toBeUndefined();
-  });
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '', 'abc', '10 parsecs', '-5s', '1e3s'])(
+    'refuses %j',
+    (input) => {
+      expect(parseDurationSeconds(input)).toBeUndefined();
+    },
+  );
 });

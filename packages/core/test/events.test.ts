@@ -12,12 +12,24 @@ afterAll(() => issuer.close());
 describe('onEvent', () => {
   it('reports rejections by code and reason, never the token', async () => {
     const events: GatehouseEvent[] = [];
-    const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience, onEvent: (e) => events.push(e) });
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      onEvent: (e) => events.push(e),
+    });
     const expired = await issuer.mint({ exp: Math.floor(Date.now() / 1000) - 100 });
     await verifier.verify(expired).catch(() => {});
     await verifier.authenticate('Basic abc').catch(() => {});
-    expect(events).toContainEqual({ type: 'token_rejected', code: 'invalid_token', reason: 'expired' });
-    expect(events).toContainEqual({ type: 'token_rejected', code: 'unauthorized', reason: 'missing_credentials' });
+    expect(events).toContainEqual({
+      type: 'token_rejected',
+      code: 'invalid_token',
+      reason: 'expired',
+    });
+    expect(events).toContainEqual({
+      type: 'token_rejected',
+      code: 'unauthorized',
+      reason: 'missing_credentials',
+    });
     expect(JSON.stringify(events)).not.toContain(expired);
   });
 
@@ -25,7 +37,11 @@ describe('onEvent', () => {
     const events: GatehouseEvent[] = [];
     const local = await createTestIssuer();
     try {
-      const verifier = createVerifier({ issuer: local.url, audience: local.audience, onEvent: (e) => events.push(e) });
+      const verifier = createVerifier({
+        issuer: local.url,
+        audience: local.audience,
+        onEvent: (e) => events.push(e),
+      });
       await verifier.verify(await local.mint());
       expect(events.map((e) => e.type)).toContain('keys_refreshed');
     } finally {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, GatehouseConfigError, resolveOptions, type VerifierOptions } from '../src/options.js';
+import {
+  DEFAULTS,
+  GatehouseConfigError,
+  resolveOptions,
+  type VerifierOptions,
+} from '../src/options.js';
 
 const base = { issuer: 'https://as.example.com', audience: 'https://api.example.com' };
 
@@ -28,13 +33,29 @@ describe('resolveOptions: fails fast, naming the option', () => {
     ['NoNe', { ...base, algorithms: ['NoNe'] }, 'algorithms.0'],
     ['unknown algorithm', { ...base, algorithms: ['RS1'] }, 'algorithms.0'],
     ['HMAC without secret', { ...base, algorithms: ['HS256'] }, 'algorithms.0'],
-    ['HMAC mixed with RSA', { ...base, secret: 'x'.repeat(32), algorithms: ['HS256', 'RS256'] }, 'algorithms.1'],
+    [
+      'HMAC mixed with RSA',
+      { ...base, secret: 'x'.repeat(32), algorithms: ['HS256', 'RS256'] },
+      'algorithms.1',
+    ],
     ['short HMAC secret', { ...base, secret: 'too-short' }, 'secret'],
     ['negative tolerance', { ...base, clockTolerance: -1 }, 'clockTolerance'],
     ['unparsable tolerance', { ...base, clockTolerance: 'soon' }, 'clockTolerance'],
     ['zero maxTokenAge', { ...base, maxTokenAge: 0 }, 'maxTokenAge'],
-    ['jwksUri with keys', { ...base, jwksUri: 'https://as.example.com/jwks', keys: { keys: [{ kty: 'RSA' }] } }, 'keys'],
-    ['jwksUri with several issuers', { ...base, issuer: ['https://a.example', 'https://b.example'], jwksUri: 'https://a.example/jwks' }, 'jwksUri'],
+    [
+      'jwksUri with keys',
+      { ...base, jwksUri: 'https://as.example.com/jwks', keys: { keys: [{ kty: 'RSA' }] } },
+      'keys',
+    ],
+    [
+      'jwksUri with several issuers',
+      {
+        ...base,
+        issuer: ['https://a.example', 'https://b.example'],
+        jwksUri: 'https://a.example/jwks',
+      },
+      'jwksUri',
+    ],
     ['http jwksUri off loopback', { ...base, jwksUri: 'http://as.example.com/jwks' }, 'jwksUri'],
     ['typo in an option name', { ...base, audiance: 'x' }, '(options)'],
     ['unknown keyFetch option', { ...base, keyFetch: { timeoutMs: 5 } }, 'keyFetch'],
@@ -46,7 +67,9 @@ describe('resolveOptions: fails fast, naming the option', () => {
   });
 
   it('says what is wrong in the message', () => {
-    expect(() => resolveOptions({ ...base, algorithms: ['none'] })).toThrow(/algorithms\.0: "none" is never accepted/);
+    expect(() => resolveOptions({ ...base, algorithms: ['none'] })).toThrow(
+      /algorithms\.0: "none" is never accepted/,
+    );
     expect(() => resolveOptions({ audience: 'x' } as VerifierOptions)).toThrow(/issuer: /);
   });
 

@@ -6,7 +6,9 @@ let issuer: TestIssuer;
 let other: TestIssuer;
 
 beforeAll(async () => {
-  issuer = await createTestIssuer({ algorithms: ['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA', 'RS512'] });
+  issuer = await createTestIssuer({
+    algorithms: ['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA', 'RS512'],
+  });
   other = await createTestIssuer();
 });
 afterAll(async () => {
@@ -19,7 +21,11 @@ const verifierFor = (extra: Record<string, unknown> = {}) =>
 
 describe('verify: access tokens (RFC 9068 §4)', () => {
   it('returns what a valid token says', async () => {
-    const token = await issuer.mint({ sub: 'alice', scope: 'accounts:read transfers:write', client_id: 'mobile-app' });
+    const token = await issuer.mint({
+      sub: 'alice',
+      scope: 'accounts:read transfers:write',
+      client_id: 'mobile-app',
+    });
     const auth = await verifierFor().verify(token);
     expect(auth).toMatchObject({
       token,
@@ -33,28 +39,43 @@ describe('verify: access tokens (RFC 9068 §4)', () => {
     expect(isClientCredentials(auth)).toBe(false);
   });
 
-  it.each(['RS256', 'RS512', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const)('verifies %s', async (alg) => {
-    const token = await issuer.mint({}, { alg });
-    await expect(verifierFor().verify(token)).resolves.toMatchObject({ header: { alg } });
-  });
+  it.each(['RS256', 'RS512', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const)(
+    'verifies %s',
+    async (alg) => {
+      const token = await issuer.mint({}, { alg });
+      await expect(verifierFor().verify(token)).resolves.toMatchObject({ header: { alg } });
+    },
+  );
 
   it('authenticates an Authorization header value', async () => {
     const token = await issuer.mint();
-    await expect(verifierFor().authenticate(`Bearer ${token}`)).resolves.toMatchObject({ subject: 'user-123' });
-    await expect(verifierFor().authenticate(undefined)).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(verifierFor().authenticate('Bearer ')).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(verifierFor().authenticate(`Bearer ${token}`)).resolves.toMatchObject({
+      subject: 'user-123',
+    });
+    await expect(verifierFor().authenticate(undefined)).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    await expect(verifierFor().authenticate('Bearer ')).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
   });
 
   it('recognises machine-to-machine tokens without guessing (client credentials)', async () => {
-    const asClient = await verifierFor().verify(await issuer.mint({ sub: 'svc-42', client_id: 'svc-42' }));
+    const asClient = await verifierFor().verify(
+      await issuer.mint({ sub: 'svc-42', client_id: 'svc-42' }),
+    );
     expect(isClientCredentials(asClient)).toBe(true);
-    const noSub = await verifierFor().verify(await issuer.mint({ sub: undefined, client_id: 'svc-42' }));
+    const noSub = await verifierFor().verify(
+      await issuer.mint({ sub: undefined, client_id: 'svc-42' }),
+    );
     expect(noSub.subject).toBeUndefined();
     expect(isClientCredentials(noSub)).toBe(true);
   });
 
   it('takes clientId from azp when there is no client_id', async () => {
-    const auth = await verifierFor().verify(await issuer.mint({ client_id: undefined, azp: 'spa' }));
+    const auth = await verifierFor().verify(
+      await issuer.mint({ client_id: undefined, azp: 'spa' }),
+    );
     expect(auth.clientId).toBe('spa');
   });
 
@@ -66,18 +87,34 @@ describe('verify: access tokens (RFC 9068 §4)', () => {
 
   it('accepts tokens from each of several issuers, each with its own keys (RFC 9068 §4)', async () => {
     const verifier = createVerifier({ issuer: [issuer.url, other.url], audience: issuer.audience });
-    await expect(verifier.verify(await issuer.mint())).resolves.toMatchObject({ issuer: issuer.url });
-    await expect(verifier.verify(await other.mint({ aud: issuer.audience }))).resolves.toMatchObject({ issuer: other.url });
+    await expect(verifier.verify(await issuer.mint())).resolves.toMatchObject({
+      issuer: issuer.url,
+    });
+    await expect(
+      verifier.verify(await other.mint({ aud: issuer.audience })),
+    ).resolves.toMatchObject({ issuer: other.url });
     // Signed by `other`, claiming to be from `issuer`: `issuer`'s keys must not verify it.
     const forged = await other.sign(
       { alg: 'RS256', typ: 'at+jwt', kid: other.keys[0]!.kid },
-      { iss: issuer.url, aud: issuer.audience, sub: 'mallory', exp: Math.floor(Date.now() / 1000) + 60 },
+      {
+        iss: issuer.url,
+        aud: issuer.audience,
+        sub: 'mallory',
+        exp: Math.floor(Date.now() / 1000) + 60,
+      },
     );
-    await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'invalid_token', reason: 'unknown_kid' });
+    await expect(verifier.verify(forged)).rejects.toMatchObject({
+      code: 'invalid_token',
+      reason: 'unknown_kid',
+    });
   });
 
   it('accepts static keys without any request', async () => {
-    const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience, keys: { keys: issuer.keys.map((k) => k.publicJwk) } });
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      keys: { keys: issuer.keys.map((k) => k.publicJwk) },
+    });
     issuer.resetCounters();
     await expect(verifier.verify(await issuer.mint({}, { alg: 'ES256' }))).resolves.toBeDefined();
     expect(issuer.requests.total).toBe(0);
@@ -90,23 +127,34 @@ describe('verify: access tokens (RFC 9068 §4)', () => {
     const claims = { iss: issuer.url, aud: issuer.audience, sub: 'bob', exp: now + 60 };
     const hs = await issuer.sign({ alg: 'HS256', typ: 'at+jwt' }, claims, { secret });
     await expect(verifier.verify(hs)).resolves.toMatchObject({ subject: 'bob' });
-    const wrong = await issuer.sign({ alg: 'HS256', typ: 'at+jwt' }, claims, { secret: `${secret}x` });
+    const wrong = await issuer.sign({ alg: 'HS256', typ: 'at+jwt' }, claims, {
+      secret: `${secret}x`,
+    });
     await expect(verifier.verify(wrong)).rejects.toMatchObject({ reason: 'bad_signature' });
-    await expect(verifier.verify(await issuer.mint())).rejects.toMatchObject({ reason: 'unsupported_algorithm' });
+    await expect(verifier.verify(await issuer.mint())).rejects.toMatchObject({
+      reason: 'unsupported_algorithm',
+    });
   });
 });
 
 describe('verify: typ policy (RFC 8725 §3.11, RFC 9068 §2.1)', () => {
-  it.each(['at+jwt', 'application/at+jwt', 'AT+JWT', 'JWT', null])('lenient accepts %j', async (typ) => {
-    await expect(verifierFor().verify(await issuer.mint({}, { typ }))).resolves.toBeDefined();
-  });
+  it.each(['at+jwt', 'application/at+jwt', 'AT+JWT', 'JWT', null])(
+    'lenient accepts %j',
+    async (typ) => {
+      await expect(verifierFor().verify(await issuer.mint({}, { typ }))).resolves.toBeDefined();
+    },
+  );
 
   it.each(['dpop+jwt', 'secevent+jwt', 'logout+jwt', 'JOSE'])('lenient refuses %j', async (typ) => {
-    await expect(verifierFor().verify(await issuer.mint({}, { typ }))).rejects.toMatchObject({ reason: 'type_mismatch' });
+    await expect(verifierFor().verify(await issuer.mint({}, { typ }))).rejects.toMatchObject({
+      reason: 'type_mismatch',
+    });
   });
 
   it.each(['JWT', null])('strict refuses %j', async (typ) => {
-    await expect(verifierFor({ typ: 'strict' }).verify(await issuer.mint({}, { typ }))).rejects.toMatchObject({
+    await expect(
+      verifierFor({ typ: 'strict' }).verify(await issuer.mint({}, { typ })),
+    ).rejects.toMatchObject({
       code: 'invalid_token',
       reason: 'type_mismatch',
     });
@@ -115,6 +163,8 @@ describe('verify: typ policy (RFC 8725 §3.11, RFC 9068 §2.1)', () => {
   it('strict accepts at+jwt and application/at+jwt', async () => {
     const strict = verifierFor({ typ: 'strict' });
     await expect(strict.verify(await issuer.mint({}, { typ: 'at+jwt' }))).resolves.toBeDefined();
-    await expect(strict.verify(await issuer.mint({}, { typ: 'application/at+jwt' }))).resolves.toBeDefined();
+    await expect(
+      strict.verify(await issuer.mint({}, { typ: 'application/at+jwt' })),
+    ).resolves.toBeDefined();
   });
 });

@@ -11,19 +11,30 @@ beforeAll(async () => {
 afterAll(() => issuer.close());
 
 describe('alg none', () => {
-  it.each(['none', 'None', 'NONE', 'nOnE'])('refuses alg %j with and without a signature', async (alg) => {
-    const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience });
-    const unsigned = `${b64({ alg, typ: 'at+jwt' })}.${b64(validClaims(issuer))}.`;
-    await expectRefused(verifier, unsigned, 'malformed_token');
-    const withJunk = `${b64({ alg, typ: 'at+jwt' })}.${b64(validClaims(issuer))}.c2lnbmF0dXJl`;
-    await expectRefused(verifier, withJunk, 'unsupported_algorithm');
-  });
+  it.each(['none', 'None', 'NONE', 'nOnE'])(
+    'refuses alg %j with and without a signature',
+    async (alg) => {
+      const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience });
+      const unsigned = `${b64({ alg, typ: 'at+jwt' })}.${b64(validClaims(issuer))}.`;
+      await expectRefused(verifier, unsigned, 'malformed_token');
+      const withJunk = `${b64({ alg, typ: 'at+jwt' })}.${b64(validClaims(issuer))}.c2lnbmF0dXJl`;
+      await expectRefused(verifier, withJunk, 'unsupported_algorithm');
+    },
+  );
 
   it('makes no key request for it', async () => {
     const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience });
     issuer.resetCounters();
-    await expectRefused(verifier, `${b64({ alg: 'none' })}.${b64(validClaims(issuer))}.AA`, 'unsupported_algorithm');
-    await expectRefused(verifier, await issuer.sign({ alg: 'none' }, validClaims(issuer)), 'malformed_token');
+    await expectRefused(
+      verifier,
+      `${b64({ alg: 'none' })}.${b64(validClaims(issuer))}.AA`,
+      'unsupported_algorithm',
+    );
+    await expectRefused(
+      verifier,
+      await issuer.sign({ alg: 'none' }, validClaims(issuer)),
+      'malformed_token',
+    );
     expect(issuer.requests.total).toBe(0);
   });
 });

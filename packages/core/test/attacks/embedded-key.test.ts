@@ -23,11 +23,19 @@ describe('keys from the token header', () => {
       { alg: 'RS256', typ: 'at+jwt', kid: attackerKey.kid, jwk: attackerKey.publicJwk },
       validClaims(issuer),
     );
-    await expectRefused(createVerifier({ issuer: issuer.url, audience: issuer.audience }), token, 'unknown_kid');
+    await expectRefused(
+      createVerifier({ issuer: issuer.url, audience: issuer.audience }),
+      token,
+      'unknown_kid',
+    );
   });
 
   it('never fetches a jku or x5u: the second server receives no request', async () => {
-    const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience, keyFetch: { cooldown: 0 } });
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      keyFetch: { cooldown: 0 },
+    });
     attacker.resetCounters();
     const kid = attacker.keys[0]!.kid;
     for (const header of [
@@ -35,7 +43,11 @@ describe('keys from the token header', () => {
       { x5u: attacker.jwksUri },
       { jku: attacker.jwksUri, kid: issuer.keys[0]!.kid },
     ]) {
-      const token = await attacker.sign({ alg: 'RS256', typ: 'at+jwt', kid, ...header }, validClaims(issuer), { kid });
+      const token = await attacker.sign(
+        { alg: 'RS256', typ: 'at+jwt', kid, ...header },
+        validClaims(issuer),
+        { kid },
+      );
       await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'invalid_token' });
     }
     expect(attacker.requests.total).toBe(0);
@@ -45,7 +57,14 @@ describe('keys from the token header', () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
     const kid = attacker.keys[0]!.kid;
-    const token = await attacker.sign({ alg: 'RS256', typ: 'at+jwt', kid, x5c: [der] }, validClaims(issuer));
-    await expectRefused(createVerifier({ issuer: issuer.url, audience: issuer.audience }), token, 'unknown_kid');
+    const token = await attacker.sign(
+      { alg: 'RS256', typ: 'at+jwt', kid, x5c: [der] },
+      validClaims(issuer),
+    );
+    await expectRefused(
+      createVerifier({ issuer: issuer.url, audience: issuer.audience }),
+      token,
+      'unknown_kid',
+    );
   });
 });

@@ -21,8 +21,16 @@ describe('HS256 signed with the public key as secret', () => {
           ? new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }))
           : JSON.stringify(issuer.keys[0]!.publicJwk);
     for (const alg of ['HS256', 'HS384', 'HS512']) {
-      const token = await issuer.sign({ alg, typ: 'at+jwt', kid: issuer.keys[0]!.kid }, validClaims(issuer), { secret });
-      await expectRefused(createVerifier({ issuer: issuer.url, audience: issuer.audience }), token, 'unsupported_algorithm');
+      const token = await issuer.sign(
+        { alg, typ: 'at+jwt', kid: issuer.keys[0]!.kid },
+        validClaims(issuer),
+        { secret },
+      );
+      await expectRefused(
+        createVerifier({ issuer: issuer.url, audience: issuer.audience }),
+        token,
+        'unsupported_algorithm',
+      );
     }
   });
 });

@@ -4,7 +4,10 @@ import { createVerifier } from '../../src/verify.js';
 import { b64, expectRefused, validClaims } from './support.js';
 
 // CVE-2022-21449 ("psychic signatures"): ECDSA r and s must be in [1, n-1].
-const P256_ORDER = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+const P256_ORDER = Buffer.from(
+  'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551',
+  'hex',
+);
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -21,6 +24,10 @@ describe('ECDSA signatures with r or s out of range', () => {
   ])('refuses %s', async (_name, signature) => {
     const header = b64({ alg: 'ES256', typ: 'at+jwt', kid: issuer.keys[0]!.kid });
     const token = `${header}.${b64(validClaims(issuer))}.${signature.toString('base64url')}`;
-    await expectRefused(createVerifier({ issuer: issuer.url, audience: issuer.audience }), token, 'bad_signature');
+    await expectRefused(
+      createVerifier({ issuer: issuer.url, audience: issuer.audience }),
+      token,
+      'bad_signature',
+    );
   });
 });

@@ -13,11 +13,18 @@ const verifier = () => createVerifier({ issuer: issuer.url, audience: issuer.aud
 
 describe('forms other than a compact JWS JWT', () => {
   it('refuses a five-part JWE', async () => {
-    await expectRefused(verifier(), `${b64({ alg: 'RSA-OAEP', enc: 'A256GCM' })}.a.b.c.d`, 'unsupported_serialization');
+    await expectRefused(
+      verifier(),
+      `${b64({ alg: 'RSA-OAEP', enc: 'A256GCM' })}.a.b.c.d`,
+      'unsupported_serialization',
+    );
   });
 
   it('refuses the JSON serialisation', async () => {
-    const json = JSON.stringify({ payload: b64(validClaims(issuer)), signatures: [{ protected: b64({ alg: 'RS256' }), signature: 'AA' }] });
+    const json = JSON.stringify({
+      payload: b64(validClaims(issuer)),
+      signatures: [{ protected: b64({ alg: 'RS256' }), signature: 'AA' }],
+    });
     await expectRefused(verifier(), json, 'unsupported_serialization');
   });
 
@@ -41,12 +48,18 @@ describe('forms other than a compact JWS JWT', () => {
     const kid = issuer.keys[0]!.kid;
     await expectRefused(
       verifier(),
-      await issuer.sign({ alg: 'RS256', typ: 'at+jwt', kid, crit: ['exp'], exp: 1 }, validClaims(issuer)),
+      await issuer.sign(
+        { alg: 'RS256', typ: 'at+jwt', kid, crit: ['exp'], exp: 1 },
+        validClaims(issuer),
+      ),
       'unsupported_header',
     );
     await expectRefused(
       verifier(),
-      await issuer.sign({ alg: 'RS256', typ: 'at+jwt', kid, b64: false, crit: ['b64'] }, validClaims(issuer)),
+      await issuer.sign(
+        { alg: 'RS256', typ: 'at+jwt', kid, b64: false, crit: ['b64'] },
+        validClaims(issuer),
+      ),
       'unsupported_header',
     );
   });
@@ -56,11 +69,23 @@ describe('forms other than a compact JWS JWT', () => {
     const big = await issuer.mint({ padding: 'x'.repeat(9000) });
     await expectRefused(verifier(), big, 'token_too_large');
     expect(issuer.requests.total).toBe(0);
-    await expect(createVerifier({ issuer: issuer.url, audience: issuer.audience, maxTokenLength: 16_384 }).verify(big)).resolves.toBeDefined();
+    await expect(
+      createVerifier({
+        issuer: issuer.url,
+        audience: issuer.audience,
+        maxTokenLength: 16_384,
+      }).verify(big),
+    ).resolves.toBeDefined();
     await expectRefused(verifier(), 'a'.repeat(1_000_000), 'token_too_large');
   });
 
   it('refuses a kid that is not a string', async () => {
-    await expectRefused(verifier(), await issuer.sign({ alg: 'RS256', typ: 'at+jwt', kid: 7 }, validClaims(issuer), { kid: issuer.keys[0]!.kid }), 'malformed_token');
+    await expectRefused(
+      verifier(),
+      await issuer.sign({ alg: 'RS256', typ: 'at+jwt', kid: 7 }, validClaims(issuer), {
+        kid: issuer.keys[0]!.kid,
+      }),
+      'malformed_token',
+    );
   });
 });

@@ -15,5 +15,9 @@ export const validClaims = (issuer: TestIssuer) => ({
 export const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 export async function expectRefused(verifier: Verifier, token: string, reason: string) {
-  await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'invalid_token', status: 401, reason });
+  await expect(verifier.verify(token)).rejects.toMatchObject({
+    code: 'invalid_token',
+    status: 401,
+    reason,
+  });
 }
