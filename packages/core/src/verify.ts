@@ -69,15 +69,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
     cache: config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined,
   };
 
+  /** Full verification; the cache is consulted by the caller. */
   async function run(
     token: string,
     profile: Profile,
     extra?: (claims: JwtClaims, nowMs: number) => void,
   ) {
     const nowMs = Date.now();
-    const hit = profile.cache?.get(token, nowMs);
-    if (hit !== undefined) return hit;
-
     const { header, claims, signingInput, signature } = decodeCompactJws(
       token,
       config.maxTokenLength,
@@ -124,43 +122,49 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return auth;
   }
 
-  async function guarded<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      const refusal = isGatehouseError(error)
-        ? error
-        : new GatehouseError(
-            'temporarily_unavailable',
-            'keys_unavailable',
-            'the token could not be checked now',
-            {
-              cause: error,
-            },
-          );
-      emit(config.onEvent, { type: 'token_rejected', code: refusal.code, reason: refusal.reason });
-      throw refusal;
-    }
+  /** Every refusal passes here once: unexpected errors become an outage, never a 500. */
+  function refuse(error: unknown): Promise<never> {
+    const refusal = isGatehouseError(error)
+      ? error
+      : new GatehouseError(
+          'temporarily_unavailable',
+          'keys_unavailable',
+          'the token could not be checked now',
+          {
+            cause: error,
+          },
+        );
+    emit(config.onEvent, { type: 'token_rejected', code: refusal.code, reason: refusal.reason });
+    return Promise.reject(refusal);
   }
 
-  const verify = (token: string) => guarded(() => run(token, accessProfile));
+  // Not `async`: a cache hit costs one map lookup and an already-resolved promise.
+  function verify(token: string): Promise<AuthContext> {
+    const hit = accessProfile.cache?.get(token, Date.now());
+    return hit === undefined ? run(token, accessProfile).catch(refuse) : Promise.resolve(hit);
+  }
+
+  const idProfile: Profile = {
+    checkType: checkIdTokenType,
+    checkAudience: () => {},
+    cache: undefined,
+  };
 
   return {
     verify,
-    authenticate: (authorization) =>
-      guarded(() => run(extractBearerToken(authorization), accessProfile)),
+    authenticate(authorization) {
+      let token: string;
+      try {
+        token = extractBearerToken(authorization);
+      } catch (error) {
+        return refuse(error);
+      }
+      return verify(token);
+    },
     verifyIdToken: (token, idOptions) =>
-      guarded(() =>
-        run(
-          token,
-          {
-            checkType: checkIdTokenType,
-            checkAudience: () => {},
-            cache: undefined,
-          },
-          (claims, nowMs) => checkIdTokenClaims(claims, idOptions, nowMs, config.clockToleranceMs),
-        ),
-      ),
+      run(token, idProfile, (claims, nowMs) =>
+        checkIdTokenClaims(claims, idOptions, nowMs, config.clockToleranceMs),
+      ).catch(refuse),
     challenge: config.challenge,
   };
 }

@@ -18,6 +18,8 @@ const refusal = (reason: string) => ({ code: 'invalid_token', status: 401, reaso
 
 describe('time claims (RFC 7519 §4.1.4–4.1.6)', () => {
   it('refuses an expired token and says how long ago', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-29T12:00:00.250Z'));
     const token = await issuer.mint({ exp: now() - 42 });
     const error = await verifierFor()
       .verify(token)
