@@ -9,6 +9,7 @@ import {
 import type { ClaimRules } from './claims.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
+import { isLoopbackHost } from './internal/fetch-json.js';
 import type { KeyFetchSettings } from './jwks.js';
 import type { EventListener } from './types.js';
 
@@ -117,11 +118,6 @@ export interface ResolvedOptions {
   onEvent: EventListener | undefined;
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-/** True for hosts that never leave this machine, where `http:` is acceptable (tests, demos). */
-export const isLoopbackHost = (hostname: string) => LOOPBACK.test(hostname);
-
 const url = z.string().superRefine((value, ctx) => {
   let parsed: URL;
   try {
@@ -180,9 +176,13 @@ const schema = z.strictObject({
   cache: z.union([z.literal(false), z.strictObject({ max: positiveInt.optional() })]).optional(),
   keyFetch: z
     .strictObject({
-      timeout: duration.optional(),
+      timeout: duration
+        .refine((value) => (parseDurationSeconds(value) ?? 0) > 0, 'must be greater than 0')
+        .optional(),
       cooldown: duration.optional(),
-      maxAge: duration.optional(),
+      maxAge: duration
+        .refine((value) => (parseDurationSeconds(value) ?? 0) >= 1, 'must be at least 1 s')
+        .optional(),
       maxStale: duration.optional(),
       maxBytes: positiveInt.optional(),
       maxKeys: positiveInt.optional(),

@@ -62,6 +62,9 @@ describe('resolveOptions: fails fast, naming the option', () => {
     ['zero cache size', { ...base, cache: { max: 0 } }, 'cache.max'],
     ['bad claim rule', { ...base, claims: { roles: { contains: 'x' } } }, 'claims.roles'],
     ['non-function onEvent', { ...base, onEvent: 'log' }, 'onEvent'],
+    ['zero fetch timeout', { ...base, keyFetch: { timeout: 0 } }, 'keyFetch.timeout'],
+    ['sub-second max-age', { ...base, keyFetch: { maxAge: '500ms' } }, 'keyFetch.maxAge'],
+    ['zero maxKeys', { ...base, keyFetch: { maxKeys: 0 } }, 'keyFetch.maxKeys'],
   ])('%s', (_name, options, path) => {
     expect(issuesOf(options)).toContain(path);
   });

@@ -1,5 +1,6 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatehouseConfigError } from '../src/options.js';
 import { createVerifier, isClientCredentials } from '../src/verify.js';
 
 let issuer: TestIssuer;
@@ -118,6 +119,23 @@ describe('verify: access tokens (RFC 9068 §4)', () => {
     issuer.resetCounters();
     await expect(verifier.verify(await issuer.mint({}, { alg: 'ES256' }))).resolves.toBeDefined();
     expect(issuer.requests.total).toBe(0);
+  });
+
+  it('refuses an unusable static key set at construction, naming the option', () => {
+    expect(() =>
+      createVerifier({
+        issuer: issuer.url,
+        audience: issuer.audience,
+        keys: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] },
+      }),
+    ).toThrow(GatehouseConfigError);
+    expect(() =>
+      createVerifier({
+        issuer: issuer.url,
+        audience: issuer.audience,
+        keys: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] },
+      }),
+    ).toThrow(/keys: /);
   });
 
   it('accepts HMAC tokens only with a configured secret, and then only HMAC', async () => {

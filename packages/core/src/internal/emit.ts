@@ -1,10 +1,17 @@
 import type { EventListener, GatehouseEvent } from '../types.js';
 
-/** Calls a user's `onEvent` listener; a listener that throws must not change a verification's outcome. */
+/**
+ * Calls a user's `onEvent` listener. Observability never changes a verification's outcome: a
+ * listener that throws, or returns a promise that rejects, is ignored (never an unhandled
+ * rejection).
+ */
 export function emit(listener: EventListener | undefined, event: GatehouseEvent): void {
   if (listener === undefined) return;
   try {
-    listener(event);
+    const result: unknown = listener(event);
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      Promise.resolve(result).catch(() => {});
+    }
   } catch {
     // The listener's failure is the listener's business; verification goes on.
   }
