@@ -43,8 +43,10 @@ export interface Verifier {
 
 /** What differs between access-token and ID-token verification. */
 interface Profile {
-  checkType(typ: unknown): void;
-  checkAudience(claims: JwtClaims, nowMs: number): void;
+  checkType(header: JwtHeader, claims: JwtClaims): void;
+  checkAudience(claims: JwtClaims): void;
+  /** Checks after the signature, on claims now known to come from the issuer. */
+  checkClaims(claims: JwtClaims, nowMs: number): void;
   cache: VerifiedTokenCache | undefined;
 }
 
@@ -64,8 +66,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const stores = new Map(config.issuers.map((issuer) => [issuer, createKeyStore(config, issuer)]));
 
   const accessProfile: Profile = {
-    checkType: (typ) => checkAccessTokenType(typ, config),
+    checkType: (header, claims) => checkAccessTokenType(header, claims, config),
     checkAudience: (claims) => checkAudience(claims, config.audiences),
+    checkClaims(claims) {
+      checkRequiredClaims(claims, config.requiredClaims);
+      if (config.claimRules) checkClaimRules(claims, config.claimRules);
+    },
     cache: config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined,
   };
 
@@ -86,14 +92,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
         'the token is signed with an algorithm this API does not accept',
       );
     }
-    profile.checkType(header.typ);
+    profile.checkType(header, claims);
     const issuer = claims.iss;
     if (typeof issuer !== 'string')
       throw invalidToken('missing_claim', 'the token has no "iss" claim');
     const store = stores.get(issuer);
     if (store === undefined)
       throw invalidToken('issuer_mismatch', 'the token is from an issuer this API does not trust');
-    profile.checkAudience(claims, nowMs);
+    profile.checkAudience(claims);
     checkTimeClaims(claims, {
       nowMs,
       toleranceMs: config.clockToleranceMs,
@@ -108,9 +114,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       throw invalidToken('bad_signature', 'the token signature is not valid');
     }
 
-    checkRequiredClaims(claims, config.requiredClaims);
-    if (config.claimRules) checkClaimRules(claims, config.claimRules);
-    extra?.(claims, nowMs);
+    profile.checkClaims(claims, nowMs);
     const auth = toAuthContext(token, header, claims, issuer);
     profile.cache?.set(token, {
       auth,
@@ -144,11 +148,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return hit === undefined ? run(token, accessProfile).catch(refuse) : Promise.resolve(hit);
   }
 
-  const idProfile: Profile = {
+  // The ID token's audience is a client, not this API: checkIdTokenClaims checks it.
+  const idProfile = (idOptions: IdTokenOptions): Profile => ({
     checkType: checkIdTokenType,
     checkAudience: () => {},
+    checkClaims: (claims, nowMs) =>
+      checkIdTokenClaims(claims, idOptions, nowMs, config.clockToleranceMs),
     cache: undefined,
-  };
+  });
 
   return {
     verify,
@@ -161,10 +168,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
       return verify(token);
     },
-    verifyIdToken: (token, idOptions) =>
-      run(token, idProfile, (claims, nowMs) =>
-        checkIdTokenClaims(claims, idOptions, nowMs, config.clockToleranceMs),
-      ).catch(refuse),
+    verifyIdToken: (token, idOptions) => run(token, idProfile(idOptions)).catch(refuse),
     challenge: config.challenge,
   };
 }
@@ -180,8 +184,24 @@ function createKeyStore(config: ResolvedOptions, issuer: string): KeyStore {
   });
 }
 
+// Claims only ID tokens carry (OIDC Core §2, §3.3.2.11), and Keycloak's payload `typ` values of
+// its ID and refresh tokens: in lenient mode, where `typ: JWT` or no `typ` is accepted, these
+// still tell an ID token or a refresh token from an access token.
+const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash'] as const;
+const NON_ACCESS_PAYLOAD_TYPES = new Set(['id', 'refresh', 'offline']);
+
 /** RFC 8725 §3.11 and RFC 9068 §2.1: explicit typing keeps token kinds apart. */
-function checkAccessTokenType(typ: unknown, config: ResolvedOptions): void {
+function checkAccessTokenType(header: JwtHeader, claims: JwtClaims, config: ResolvedOptions): void {
+  const typ = header.typ;
+  if (typ === undefined || (typeof typ === 'string' && normalizeTyp(typ) === 'jwt')) {
+    const payloadTyp = claims.typ;
+    if (
+      ID_TOKEN_CLAIMS.some((name) => claims[name] !== undefined) ||
+      (typeof payloadTyp === 'string' && NON_ACCESS_PAYLOAD_TYPES.has(payloadTyp.toLowerCase()))
+    ) {
+      throw invalidToken('type_mismatch', 'the token is not an access token');
+    }
+  }
   if (typ === undefined) {
     if (config.typRequired)
       throw invalidToken(
@@ -195,7 +215,7 @@ function checkAccessTokenType(typ: unknown, config: ResolvedOptions): void {
   }
 }
 
-function checkIdTokenType(typ: unknown): void {
+function checkIdTokenType({ typ }: JwtHeader): void {
   if (typ === undefined) return;
   if (typeof typ !== 'string' || normalizeTyp(typ) !== 'jwt') {
     throw invalidToken('type_mismatch', 'the token is not an ID token (typ)');

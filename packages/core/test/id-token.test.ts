@@ -77,6 +77,38 @@ describe('verifyIdToken (OIDC Core §3.1.3.7)', () => {
     });
   });
 
+  it('ignores the access-token claim rules (requiredClaims, claims)', async () => {
+    const strict = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      requiredClaims: ['client_id'],
+      claims: { scope: { includes: 'accounts:read' } },
+    });
+    const id = await issuer.mintIdToken({}, { clientId: 'web' });
+    await expect(strict.verifyIdToken(id, { clientId: 'web' })).resolves.toBeDefined();
+  });
+
+  it.each([
+    ['nonce', { nonce: 'n' }],
+    ['at_hash', { at_hash: 'x' }],
+    ['c_hash', { c_hash: 'x' }],
+    ['a Keycloak payload typ ID', { typ: 'ID' }],
+    ['a Keycloak refresh token', { typ: 'Refresh' }],
+  ])(
+    'refuses, even in lenient mode and with our audience, a JWT carrying %s',
+    async (_name, claims) => {
+      const lenient = createVerifier({ issuer: issuer.url, audience: 'web' });
+      const id = await issuer.mintIdToken(claims, { clientId: 'web' });
+      await expect(lenient.verify(id)).rejects.toMatchObject({
+        code: 'invalid_token',
+        reason: 'type_mismatch',
+      });
+      // The same claims under an explicit at+jwt header are the issuer's business, not an ID token.
+      const access = await issuer.mint({ aud: 'web', ...claims });
+      await expect(lenient.verify(access)).resolves.toBeDefined();
+    },
+  );
+
   it('refuses an ID token presented as an access token', async () => {
     const id = await issuer.mintIdToken({}, { clientId: 'web' });
     await expect(verifier().verify(id)).rejects.toMatchObject({
