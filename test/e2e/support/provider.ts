@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { errors, Provider } from 'oidc-provider';
+
+/** The issuer has a path, like the documented banking platform's. */
+export const ISSUER_PATH = '/a/consumer/api/v0/oidc';
+/** Resource indicator (RFC 8707) of the API under test: the `aud` of its access tokens. */
+export const API_RESOURCE = 'https://api.gatehouse.test/accounts';
+/** Another resource server of the same provider: its tokens must not open our API. */
+export const OTHER_RESOURCE = 'https://ledger.gatehouse.test';
+/** URL-shaped scopes, as the banking platform uses them. */
+export const URL_SCOPE = 'https://api.banno.com/consumer/auth/accounts.readonly';
+export const URL_OFFLINE_SCOPE = 'https://api.banno.com/consumer/auth/offline_access';
+export const API_SCOPES = ['accounts:read', 'transfers:write', URL_SCOPE, URL_OFFLINE_SCOPE];
+/** The end user the headless login route signs in. */
+export const USER = 'alice';
+
+export interface ProviderClient {
+  id: string;
+  secret: string;
+  redirectUri: string;
+}
+
+/** oidc-provider 9 running in-process on 127.0.0.1, mounted under {@link ISSUER_PATH}. */
+export interface RunningProvider {
+  readonly issuer: string;
+  readonly client: ProviderClient;
+  /** `kid`s in the published JWKS; the first one signs new tokens. */
+  readonly kids: readonly string[];
+  /**
+   * Rotates the signing key the way a deployment does: a new provider instance (same issuer,
+   * same port, as after a redeploy) whose JWKS lists a new key first, so it signs, and keeps the
+   * previous key published so tokens already issued stay verifiable.
+   */
+  rotateKeys(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface SigningKey extends JWK {
+  kid: string;
+}
+
+async function newSigningKey(): Promise<SigningKey> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, kid: randomUUID(), alg: 'RS256', use: 'sig' };
+}
+
+function configuration(client: ProviderClient, keys: SigningKey[]): Record<string, unknown> {
+  const resourceServers: Record<string, { scope: string }> = {
+    [API_RESOURCE]: { scope: API_SCOPES.join(' ') },
+    [OTHER_RESOURCE]: { scope: 'ledger:read' },
+  };
+  const scopes = ['openid', 'offline_access', ...API_SCOPES, 'ledger:read'];
+  return {
+    scopes,
+    clients: [
+      {
+        client_id: client.id,
+        client_secret: client.secret,
+        redirect_uris: [client.redirectUri],
+        grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+        response_types: ['code'],
+        scope: scopes.join(' '),
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    jwks: { keys },
+    cookies: { keys: [randomUUID()] },
+    pkce: { required: () => true },
+    findAccount: (_ctx: unknown, id: string) => ({
+      accountId: id,
+      claims: () => ({ sub: id, name: 'Alice Example' }),
+    }),
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => API_RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, indicator: string) => {
+          const server = resourceServers[indicator];
+          if (!server) throw new errors.InvalidTarget();
+          // 10-minute JWT access tokens (RFC 9068), like the banking platform's.
+          return { ...server, audience: indicator, accessTokenTTL: 600, accessTokenFormat: 'jwt' };
+        },
+      },
+    },
+    // The banking platform hands out refresh tokens for its URL-shaped offline scope as well as
+    // for OIDC's `offline_access`.
+    issueRefreshToken: (
+      _ctx: unknown,
+      registered: { grantTypeAllowed(type: string): boolean },
+      code: { scopes: Set<string> },
+    ) =>
+      registered.grantTypeAllowed('refresh_token') &&
+      (code.scopes.has('offline_access') || code.scopes.has(URL_OFFLINE_SCOPE)),
+    ttl: {
+      AccessToken: 600,
+      ClientCredentials: 600,
+      Grant: 3600,
+      IdToken: 600,
+      Interaction: 600,
+      RefreshToken: 86_400,
+      Session: 3600,
+    },
+  };
+}
+
+/**
+ * Signs in {@link USER} and grants whatever is asked, without a page: the headless stand-in
+ * for the provider's login and consent screens.
+ */
+async function finishInteraction(provider: Provider, req: IncomingMessage, res: ServerResponse) {
+  const details = await provider.interactionDetails(req, res);
+  if (details.prompt.name === 'login') {
+    await provider.interactionFinished(req, res, { login: { accountId: USER } });
+    return;
+  }
+  const missing = details.prompt.details as {
+    missingOIDCScope?: string[];
+    missingOIDCClaims?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
+  const grant = details.grantId
+    ? await provider.Grant.find(details.grantId)
+    : new provider.Grant({
+        accountId: details.session?.accountId ?? USER,
+        clientId: String(details.params['client_id']),
+      });
+  if (!grant) throw new Error('grant vanished during the interaction');
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+    grant.addResourceScope(resource, scopes.join(' '));
+  }
+  const grantId = await grant.save();
+  await provider.interactionFinished(req, res, { consent: { grantId } });
+}
+
+/** Starts oidc-provider on 127.0.0.1, port 0, with its issuer at {@link ISSUER_PATH}. */
+export async function startProvider(): Promise<RunningProvider> {
+  let current: { provider: Provider; handle: ReturnType<Provider['callback']> } | undefined;
+  const server: Server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (!current) {
+      res.writeHead(503).end();
+    } else if (url.startsWith('/interaction/')) {
+      finishInteraction(current.provider, req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    } else if (url.startsWith(ISSUER_PATH)) {
+      // Mounting as oidc-provider's docs describe: it reads the mount path from `originalUrl`.
+      Object.assign(req, { originalUrl: url, url: url.slice(ISSUER_PATH.length) || '/' });
+      current.handle(req, res);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const issuer = `${origin}${ISSUER_PATH}`;
+  const client: ProviderClient = {
+    id: 'gatehouse-e2e',
+    secret: randomUUID(),
+    redirectUri: `${origin}/callback`,
+  };
+  let keys = [await newSigningKey()];
+
+  const boot = () => {
+    const provider = new Provider(issuer, configuration(client, keys));
+    current = { provider, handle: provider.callback() };
+  };
+  boot();
+
+  return {
+    issuer,
+    client,
+    get kids() {
+      return keys.map((key) => key.kid);
+    },
+    async rotateKeys() {
+      keys = [await newSigningKey(), ...keys];
+      boot();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
