@@ -1,0 +1,172 @@
+import { extractBearerToken } from './bearer.js';
+import {
+  type ChallengeOptions,
+  type GatehouseError,
+  type HttpErrorResponse,
+  isGatehouseError,
+  toHttpResponse,
+} from './errors.js';
+import {
+  ADAPTER_DEFAULTS,
+  ADAPTER_KEYS,
+  adapterOptionsSchema,
+  parseOrThrow,
+} from './internal/adapter-options.js';
+import { rememberRequest, settingsOf } from './internal/request-state.js';
+import { GatehouseConfigError, type VerifierOptions } from './options.js';
+import type { AuthContext } from './types.js';
+import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
+import { createVerifier, type Verifier } from './verify.js';
+
+/** Options every adapter adds to the verifier's. `Request` is the framework's request type. */
+export interface AdapterOptions<User = unknown, Request = unknown> {
+  /**
+   * No Bearer credential (no `Authorization` header, or another scheme) → continue without
+   * `auth`. A malformed or invalid Bearer credential is still refused. Default `false`.
+   */
+  optional?: boolean;
+  /** Maps the token to your user; the result is `auth.user`. See `createUserResolver`. */
+  resolveUser?: ResolveUser<User, Request>;
+  /** Cache of `resolveUser` results by (issuer, sub). `false` turns it off. Default 1000 / 60 s. */
+  userCache?: false | UserCacheOptions;
+  /** `resolveUser` found no user: `'reject'` (default, 401 `invalid_token`) or `'continue'`. */
+  unknownUser?: 'reject' | 'continue';
+  /**
+   * How refusals are answered. `'respond'` (default): the adapter writes `toHttpResponse` itself,
+   * exactly the RFC 6750 answer. `'delegate'`: the adapter sets the headers of that answer
+   * (`WWW-Authenticate`, `Cache-Control`, `Retry-After`) and hands the `GatehouseError` to the
+   * framework's error handling (Express `next(err)`, Koa `throw`, Fastify `throw`), where your
+   * handler sets the status (`err.status`) and a body of your own.
+   */
+  errors?: 'respond' | 'delegate';
+}
+
+/**
+ * Adapter options: the verifier's options, or an existing `verifier`, plus `AdapterOptions`.
+ * Sharing one verifier between several handlers shares its token cache.
+ */
+export type AuthHandlerOptions<User = unknown, Request = unknown> = AdapterOptions<User, Request> &
+  (VerifierOptions | { verifier: Verifier });
+
+/** What an adapter calls for each request. */
+export interface AuthHandler<User = unknown, Request = unknown> {
+  /**
+   * Authenticates one request from its `Authorization` header value(s). Resolves the
+   * `AuthContext` (with `user` when `resolveUser` is set), or `undefined` when the handler is
+   * `optional` and the request carries no credentials. Rejects with `GatehouseError`, or with
+   * `resolveUser`'s own error, unchanged.
+   */
+  authenticate(
+    authorization: string | readonly string[] | undefined,
+    request: Request & object,
+  ): Promise<AuthContext<User> | undefined>;
+  /** `realm` and `resource_metadata` of this handler's challenges. */
+  readonly challenge: ChallengeOptions;
+}
+
+/**
+ * What an adapter does with an error: write `response`, or set `headers` and pass `error` to
+ * the framework's error handling.
+ */
+export type Failure =
+  | { action: 'respond'; response: HttpErrorResponse }
+  | { action: 'delegate'; error: unknown; headers: Record<string, string> };
+
+/**
+ * Builds the request handler the adapters share: options are validated here, once (a bad option
+ * throws `GatehouseConfigError` naming it), and the verifier is created unless one is given.
+ * A `Verifier` (anything with an `authenticate` function) is used as is.
+ *
+ * Defaults: `optional: false`, `errors: 'respond'`, `unknownUser: 'reject'`, user cache 1000
+ * entries for 60 s.
+ *
+ * Does not: read anything but the `Authorization` header (RFC 6750 §2.2–2.3 are off); write
+ * responses (the adapter does, from `failureFor`); touch the framework's request object.
+ */
+export function createAuthHandler<User = unknown, Request = unknown>(
+  optionsOrVerifier: Verifier | AuthHandlerOptions<User, Request>,
+): AuthHandler<User, Request> {
+  const input = optionsOrVerifier as unknown as Record<string, unknown> | null;
+  const isVerifier = typeof input?.authenticate === 'function';
+  const own: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  if (!isVerifier && input !== null && typeof input === 'object') {
+    for (const [key, value] of Object.entries(input)) {
+      ((ADAPTER_KEYS as readonly string[]).includes(key) ? own : rest)[key] = value;
+    }
+  }
+  const adapter = parseOrThrow(adapterOptionsSchema, own);
+  if (adapter.verifier !== undefined && Object.keys(rest).length > 0) {
+    throw new GatehouseConfigError(
+      Object.keys(rest).map((path) => ({
+        path,
+        message: 'cannot be combined with `verifier`: set it on the verifier',
+      })),
+    );
+  }
+  if (adapter.resolveUser === undefined) {
+    const orphans = (['userCache', 'unknownUser'] as const).filter(
+      (key) => adapter[key] !== undefined,
+    );
+    if (orphans.length) {
+      throw new GatehouseConfigError(
+        orphans.map((path) => ({ path, message: 'needs `resolveUser`' })),
+      );
+    }
+  }
+  const verifier: Verifier = isVerifier
+    ? (optionsOrVerifier as Verifier)
+    : ((adapter.verifier as Verifier | undefined) ??
+      createVerifier(rest as unknown as VerifierOptions));
+  const resolve = adapter.resolveUser
+    ? createUserResolver<User, Request>({
+        resolveUser: adapter.resolveUser as ResolveUser<User, Request>,
+        ...(adapter.userCache === undefined ? {} : { userCache: adapter.userCache }),
+        ...(adapter.unknownUser === undefined ? {} : { unknownUser: adapter.unknownUser }),
+      })
+    : undefined;
+  const optional = adapter.optional ?? ADAPTER_DEFAULTS.optional;
+  const settings = {
+    challenge: verifier.challenge,
+    errors: adapter.errors ?? ADAPTER_DEFAULTS.errors,
+  };
+
+  return {
+    challenge: verifier.challenge,
+    async authenticate(authorization, request) {
+      rememberRequest(request, settings);
+      if (optional && !hasBearerCredential(authorization)) return undefined;
+      const auth = await verifier.authenticate(authorization);
+      return resolve ? resolve(auth, request) : (auth as AuthContext<User>);
+    },
+  };
+}
+
+/**
+ * How to answer `error` raised while handling `request` (by `authenticate` or a guard): a
+ * `GatehouseError` becomes `toHttpResponse` with the challenge of the handler that saw the
+ * request, written by the adapter or delegated (`errors` option). Any other error — a throwing
+ * `resolveUser` — is always delegated, unchanged, so the application's error handler decides.
+ *
+ * Does not: turn an unknown error into a 500 or a `GatehouseError`.
+ */
+export function failureFor(error: unknown, request: object): Failure {
+  if (!isGatehouseError(error)) return { action: 'delegate', error, headers: {} };
+  const settings = settingsOf(request);
+  const response = toHttpResponse(error as GatehouseError, settings?.challenge);
+  if (settings?.errors !== 'delegate') return { action: 'respond', response };
+  const { 'content-type': _contentType, ...headers } = response.headers;
+  return { action: 'delegate', error, headers };
+}
+
+// Anonymous requests of an optional handler never reach the verifier (no rejection events for
+// them); the core's own parser decides what "no Bearer credential" is. A malformed one (empty
+// token, two credentials) is not "none" and goes on to be refused.
+function hasBearerCredential(authorization: string | readonly string[] | undefined): boolean {
+  try {
+    extractBearerToken(authorization);
+    return true;
+  } catch (error) {
+    return !(isGatehouseError(error) && error.code === 'unauthorized');
+  }
+}

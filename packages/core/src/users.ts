@@ -1,0 +1,116 @@
+import { LRUCache } from 'lru-cache';
+import type { Duration } from './duration.js';
+import { invalidToken } from './errors.js';
+import {
+  ADAPTER_DEFAULTS,
+  durationMs,
+  parseOrThrow,
+  userResolverSchema,
+} from './internal/adapter-options.js';
+import type { AuthContext } from './types.js';
+
+/**
+ * Maps a verified token to a user of your application, e.g. by looking up `auth.subject`.
+ * Return the user, or `null` / `undefined` for "no such user". A thrown error is passed on,
+ * unchanged, to the framework's error handling.
+ */
+export type ResolveUser<User = unknown, Request = unknown> = (
+  auth: AuthContext,
+  request: Request,
+) => Promise<User | null | undefined> | User | null | undefined;
+
+/** Cache of `resolveUser` results, keyed by (issuer, subject). */
+export interface UserCacheOptions {
+  /** Most users kept. Default 1000. */
+  max?: number;
+  /** How long a resolved user is reused, in seconds or as `'30s'`. Default 60 s. */
+  ttl?: Duration;
+}
+
+export interface UserResolverOptions<User = unknown, Request = unknown> {
+  resolveUser: ResolveUser<User, Request>;
+  /** `false` calls `resolveUser` on every request. Default `{ max: 1000, ttl: 60 }`. */
+  userCache?: false | UserCacheOptions;
+  /**
+   * What a `null` / `undefined` result means. `'reject'` (default): 401 `invalid_token`
+   * (reason `unknown_subject`). `'continue'`: the request goes on with `auth.user` undefined.
+   */
+  unknownUser?: 'reject' | 'continue';
+}
+
+/** Returns a copy of `auth` with `user` set; never changes `auth` itself. */
+export type UserResolver<User = unknown, Request = unknown> = (
+  auth: AuthContext,
+  request: Request,
+) => Promise<AuthContext<User>>;
+
+/**
+ * Wraps `resolveUser` with a bounded TTL cache (lru-cache) and single-flight per (issuer, sub):
+ * concurrent requests for one subject share one call.
+ *
+ * - Found users are cached; "no such user" is not, so a user created a moment ago is found on
+ *   the next request.
+ * - A token without `sub` (client credentials) still goes to `resolveUser` (with
+ *   `auth.subject` undefined), so the application decides what a machine client may do; those
+ *   results are not cached, having no key.
+ * - The resolver's `request` argument is the request that caused the lookup; with the cache on,
+ *   other requests for the same subject reuse the result, so it must depend on the token only.
+ *
+ * Throws `GatehouseConfigError` for invalid options. The returned function rejects with
+ * `GatehouseError` invalid_token / `unknown_subject` (unless `unknownUser: 'continue'`), or with
+ * whatever `resolveUser` threw, unchanged.
+ *
+ * Does not: cache negative results; wrap or rename the resolver's errors; mutate the
+ * `AuthContext` it is given (verified contexts may be shared by the token cache).
+ */
+export function createUserResolver<User = unknown, Request = unknown>(
+  options: UserResolverOptions<User, Request>,
+): UserResolver<User, Request> {
+  const settings = parseOrThrow(userResolverSchema, options);
+  const resolveUser = options.resolveUser;
+  const reject = (settings.unknownUser ?? ADAPTER_DEFAULTS.unknownUser) === 'reject';
+  const cacheOptions = settings.userCache ?? ADAPTER_DEFAULTS.userCache;
+  const cache =
+    cacheOptions === false
+      ? undefined
+      : new LRUCache<string, { user: User }>({
+          max: cacheOptions.max ?? ADAPTER_DEFAULTS.userCache.max,
+          ttl: Math.max(1, durationMs(cacheOptions.ttl, ADAPTER_DEFAULTS.userCache.ttl)),
+        });
+  // Bounded by the number of requests in flight: each entry leaves when its call settles.
+  const inFlight = new Map<string, Promise<User | undefined>>();
+
+  const call = async (auth: AuthContext, request: Request): Promise<User | undefined> =>
+    (await resolveUser(auth, request)) ?? undefined;
+
+  const lookup = (auth: AuthContext, request: Request): Promise<User | undefined> => {
+    if (!cache || auth.subject === undefined) return call(auth, request);
+    const key = JSON.stringify([auth.issuer, auth.subject]);
+    const hit = cache.get(key);
+    if (hit) return Promise.resolve(hit.user);
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = call(auth, request).then(
+        (user) => {
+          inFlight.delete(key);
+          if (user !== undefined) cache.set(key, { user });
+          return user;
+        },
+        (error: unknown) => {
+          inFlight.delete(key);
+          throw error;
+        },
+      );
+      inFlight.set(key, pending);
+    }
+    return pending;
+  };
+
+  return async (auth, request) => {
+    const user = await lookup(auth, request);
+    if (user === undefined && reject) {
+      throw invalidToken('unknown_subject', 'the token subject is not a known user');
+    }
+    return { ...auth, user };
+  };
+}

@@ -1,0 +1,87 @@
+import {
+  type AuthContext,
+  type AuthHandlerOptions,
+  type ClaimRules,
+  claimGuard,
+  createAuthHandler,
+  failureFor,
+  type Guard,
+  scopeGuard,
+  type Verifier,
+} from '@gatehouse/core';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+export type { AuthenticatedRequest } from './types.js';
+
+/** Plugin options: the verifier's options (or `verifier`) plus the adapter options. */
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, FastifyRequest>;
+
+/** A route-level hook, for `{ preHandler: requireScopes('a') }`. */
+export type GuardHook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, options) => {
+  const handler = createAuthHandler<unknown, FastifyRequest>(options);
+  if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
+  fastify.addHook('onRequest', async (request, reply) => {
+    try {
+      // headersDistinct keeps a repeated Authorization header, which `headers` would drop.
+      request.auth =
+        (await handler.authenticate(request.raw.headersDistinct.authorization, request)) ?? null;
+    } catch (error) {
+      return fail(error, request, reply);
+    }
+  });
+};
+
+/**
+ * Authenticates every request of the encapsulation context it is registered in (and of its
+ * child contexts) in an `onRequest` hook, and decorates `request.auth`. Registered at the root,
+ * that is the whole app; registered inside `app.register(async (scope) => …)`, only `scope`'s
+ * routes — sibling contexts stay public. (fastify-plugin lets the hook reach the routes next to
+ * the registration, which plain encapsulation would hide from it.)
+ *
+ * Refusals are `toHttpResponse` answers sent here, or with `errors: 'delegate'` thrown to your
+ * `setErrorHandler` after setting the challenge headers. An error thrown by `resolveUser` is
+ * always thrown, unchanged. Options are validated at registration.
+ *
+ * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
+ */
+export const gatehouse = fp(plugin, { fastify: '5.x', name: '@gatehouse/fastify' });
+
+/** 403 `insufficient_scope` unless the token has every one of `scopes`. */
+export const requireScopes = (...scopes: string[]): GuardHook => toHook(scopeGuard(scopes, 'all'));
+
+/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
+export const requireAnyScope = (...scopes: string[]): GuardHook =>
+  toHook(scopeGuard(scopes, 'any'));
+
+/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
+export const requireClaims = (rules: ClaimRules): GuardHook => toHook(claimGuard(rules));
+
+/**
+ * `request.auth`, typed with your user type; `undefined` (like the other adapters) where the
+ * request was not authenticated.
+ */
+export const getAuth = <User = unknown>(request: FastifyRequest): AuthContext<User> | undefined =>
+  (request.auth ?? undefined) as AuthContext<User> | undefined;
+
+const toHook =
+  (guard: Guard): GuardHook =>
+  async (request, reply) => {
+    try {
+      guard(request.auth ?? undefined, request);
+    } catch (error) {
+      return fail(error, request, reply);
+    }
+  };
+
+function fail(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const failure = failureFor(error, request);
+  if (failure.action === 'delegate') {
+    reply.headers(failure.headers);
+    throw failure.error;
+  }
+  const { status, headers, body } = failure.response;
+  return reply.code(status).headers(headers).send(body);
+}

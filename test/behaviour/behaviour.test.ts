@@ -1,0 +1,96 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from './app-shared.js';
+import { FRAMEWORKS } from './apps.js';
+import { parseChallenge } from './challenge.js';
+import { createFixture, type Fixture, REALM, TOKENS } from './fixture.js';
+import { ROWS, type Row } from './table.js';
+
+// One table (table.ts), every framework: the same request must get the same answer.
+describe.each(FRAMEWORKS)('$name', ({ start }) => {
+  let fixture: Fixture;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    fixture = await createFixture();
+    app = await start(fixture);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fixture?.close();
+  });
+
+  it.each(ROWS)('$name', async (row) => {
+    const token = row.token ? await TOKENS[row.token](fixture) : undefined;
+    const headers = headerValues(row, token);
+    if (row.jwksDown) {
+      await send(app, row, headers); // warm the key cache with this very token's issuer
+      fixture.issuer.setFault({ type: 'down' });
+    }
+    try {
+      const fresh = row.jwksDown ? headerValues(row, await TOKENS[row.token!](fixture)) : headers;
+      const response = await send(app, row, fresh);
+      check(row, response, token);
+    } finally {
+      if (row.jwksDown) fixture.issuer.setFault(null);
+    }
+  });
+});
+
+function headerValues(row: Row, token: string | undefined): string[] {
+  if (row.header === null) return [];
+  const template = row.header ?? 'Bearer {token}';
+  return (Array.isArray(template) ? template : [template]).map((value) =>
+    value.replaceAll('{token}', token ?? ''),
+  );
+}
+
+function send(app: RunningApp, row: Row, headers: string[]) {
+  const path =
+    row.route === 'public'
+      ? '/public'
+      : row.route === 'unguarded'
+        ? '/unguarded/scoped'
+        : `/${row.variant ?? 'default'}/${row.route ?? 'protected'}`;
+  const req = request(app.url).get(path).timeout(10_000);
+  if (headers.length === 1) req.set('Authorization', headers[0]!);
+  // superagent sends an array as repeated header lines; its types only admit that for Cookie.
+  if (headers.length > 1) req.set('Authorization', headers as unknown as string);
+  return req.ok(() => true);
+}
+
+function check(row: Row, response: request.Response, token: string | undefined): void {
+  const { expect: want } = row;
+  expect(response.status).toBe(want.status);
+  if (want.status === 431) return; // answered by Node's HTTP parser, no app code ran
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  const body = response.body as Record<string, unknown>;
+  if (want.status === 200) {
+    expect(response.headers['www-authenticate']).toBeUndefined();
+    expect(body.sub).toBe(want.sub);
+    if ('user' in want) expect(body.user).toEqual(want.user);
+    return;
+  }
+  expect(body.error).toBe(want.error);
+  expect(body.handledBy).toBe(want.handledBy);
+  if (token) expect(response.text).not.toContain(token);
+  if (want.handledBy === undefined) expect(typeof body.error_description).toBe('string');
+  if (want.error !== 'resolver_failure') expect(response.headers['cache-control']).toBe('no-store');
+  if (want.status === 503)
+    expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  else expect(response.headers['retry-after']).toBeUndefined();
+
+  const header = response.headers['www-authenticate'] as string | undefined;
+  if (want.challenge === null || want.challenge === undefined) {
+    expect(header).toBeUndefined();
+  } else if (typeof want.challenge === 'string') {
+    expect(header).toBe(want.challenge);
+  } else {
+    const challenge = parseChallenge(header ?? '');
+    expect(challenge.scheme).toBe('Bearer');
+    expect(challenge.params.realm).toBe(REALM);
+    expect(challenge.params.error).toBe(want.challenge.error);
+    expect(challenge.params.error_description).toMatch(/\S/);
+    expect(challenge.params.scope).toBe(want.challenge.scope);
+  }
+}

@@ -1,0 +1,131 @@
+import { createPublicKey } from 'node:crypto';
+import type { AuthContext } from '@gatehouse/core';
+import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+
+/** The adapter configurations a row can run against; each is mounted under `/<variant>`. */
+export type Variant =
+  | 'default'
+  | 'strict'
+  | 'optional'
+  | 'users'
+  | 'usersContinue'
+  | 'delegate'
+  | 'cold';
+
+/** What every test server mounts: the same routes, in every framework. */
+export const SCOPE = 'read:things';
+export const URL_SCOPE = 'https://api.banno.com/consumer/auth/offline_access';
+export const REALM = 'api';
+export const ROUTES = ['protected', 'scoped', 'any-scope', 'url-scope', 'claims'] as const;
+export type Route = (typeof ROUTES)[number];
+
+/** The application user `resolveUser` maps `sub` to. */
+export interface AppUser {
+  id: number;
+  name: string;
+}
+export class ResolverFailure extends Error {
+  override readonly name = 'ResolverFailure';
+}
+
+const USERS: Record<string, AppUser> = { 'user-123': { id: 1, name: 'Ada' } };
+
+const resolveUser = async (auth: AuthContext): Promise<AppUser | null> => {
+  if (auth.subject === 'boom') throw new ResolverFailure('the user store is down');
+  return USERS[auth.subject ?? ''] ?? null;
+};
+
+/** Issuers plus the adapter options of every variant. */
+export interface Fixture {
+  issuer: TestIssuer;
+  /** An issuer whose JWKS has been down since it started: nobody ever had its keys. */
+  coldIssuer: TestIssuer;
+  options: Record<Variant, Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export async function createFixture(): Promise<Fixture> {
+  const issuer = await createTestIssuer();
+  const coldIssuer = await createTestIssuer();
+  coldIssuer.setFault({ type: 'down' });
+  const base = { issuer: issuer.url, audience: issuer.audience, realm: REALM };
+  return {
+    issuer,
+    coldIssuer,
+    options: {
+      default: base,
+      strict: { ...base, typ: 'strict' },
+      optional: { ...base, optional: true },
+      users: { ...base, resolveUser },
+      usersContinue: { ...base, resolveUser, unknownUser: 'continue' },
+      delegate: { ...base, errors: 'delegate' },
+      cold: {
+        issuer: coldIssuer.url,
+        audience: coldIssuer.audience,
+        realm: REALM,
+        keyFetch: { timeout: 2 },
+      },
+    },
+    async close() {
+      await Promise.all([issuer.close(), coldIssuer.close()]);
+    },
+  };
+}
+
+/** How a row's token is made; hostile ones are signed exactly as an attacker would. */
+export const TOKENS = {
+  valid: (f: Fixture) => f.issuer.mint(),
+  scoped: (f: Fixture) => f.issuer.mint({ scope: `${SCOPE} other` }),
+  scpArray: (f: Fixture) => f.issuer.mint({ scp: ['other', SCOPE] }),
+  urlScope: (f: Fixture) => f.issuer.mint({ scope: URL_SCOPE }),
+  admin: (f: Fixture) => f.issuer.mint({ scope: 'admin' }),
+  otherScope: (f: Fixture) => f.issuer.mint({ scope: 'other' }),
+  tenantAcme: (f: Fixture) => f.issuer.mint({ tenant: 'acme' }),
+  tenantOther: (f: Fixture) => f.issuer.mint({ tenant: 'globex' }),
+  noSub: (f: Fixture) => f.issuer.mint({ sub: undefined, scope: SCOPE }),
+  ghost: (f: Fixture) => f.issuer.mint({ sub: 'ghost' }),
+  boom: (f: Fixture) => f.issuer.mint({ sub: 'boom' }),
+  expired: (f: Fixture) => f.issuer.mint({}, { expiresIn: -120 }),
+  notYetValid: (f: Fixture) => f.issuer.mint({}, { notBefore: 600 }),
+  wrongIssuer: (f: Fixture) => f.issuer.mint({ iss: 'https://evil.example.test' }),
+  wrongAudience: (f: Fixture) => f.issuer.mint({ aud: 'https://other-api.example.test' }),
+  audienceArray: (f: Fixture) =>
+    f.issuer.mint({ aud: ['https://other-api.example.test', f.issuer.audience] }),
+  algNone: async (f: Fixture) => f.issuer.sign({ alg: 'none', typ: 'at+jwt' }, await claimsOf(f)),
+  hs256PublicKey: async (f: Fixture) => {
+    const key = f.issuer.keys[0]!;
+    const pem = createPublicKey({ key: key.publicJwk as never, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'pem',
+    });
+    return f.issuer.sign({ alg: 'HS256', typ: 'at+jwt', kid: key.kid }, await claimsOf(f), {
+      secret: String(pem),
+    });
+  },
+  unknownKid: async (f: Fixture) =>
+    f.issuer.sign({ alg: 'RS256', typ: 'at+jwt', kid: 'no-such-key' }, await claimsOf(f), {
+      kid: f.issuer.keys[0]!.kid,
+    }),
+  tampered: async (f: Fixture) => {
+    const [header, , signature] = (await f.issuer.mint()).split('.');
+    const payload = Buffer.from(JSON.stringify({ ...(await claimsOf(f)), sub: 'admin' })).toString(
+      'base64url',
+    );
+    return `${header}.${payload}.${signature}`;
+  },
+  idToken: (f: Fixture) => f.issuer.mintIdToken(),
+  idTokenForUs: (f: Fixture) => f.issuer.mintIdToken({}, { clientId: f.issuer.audience }),
+  garbage: async () => 'not-a-jwt',
+  /** A real signed token above `maxTokenLength` (8192) but below Node's 16 KiB header limit. */
+  overLength: (f: Fixture) => f.issuer.mint({ pad: 'x'.repeat(10_000) }),
+  /** Far above Node's 16 KiB header limit: the HTTP server refuses it before any app code. */
+  huge: async () => 'a'.repeat(100 * 1024),
+  cold: (f: Fixture) => f.coldIssuer.mint(),
+} satisfies Record<string, (f: Fixture) => Promise<string>>;
+
+export type TokenKind = keyof typeof TOKENS;
+
+async function claimsOf(f: Fixture): Promise<Record<string, unknown>> {
+  const token = await f.issuer.mint();
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+}

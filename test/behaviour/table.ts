@@ -1,0 +1,315 @@
+import type { ErrorCode } from '@gatehouse/core';
+import { REALM, type Route, SCOPE, type TokenKind, URL_SCOPE, type Variant } from './fixture.js';
+
+/** Parameters the `WWW-Authenticate: Bearer …` challenge must carry (RFC 6750 §3). */
+export interface ChallengeMatch {
+  error: Exclude<ErrorCode, 'unauthorized' | 'temporarily_unavailable'>;
+  /** Exact `scope` parameter; absent means the challenge must have none. */
+  scope?: string;
+}
+
+/** One request and the answer every adapter must give it. */
+export interface Row {
+  name: string;
+  /** Which adapter configuration serves the request (see `Fixture.options`). Default `default`. */
+  variant?: Variant;
+  /** `public` has no auth; `unguarded` has a guard but no requireAuth. Default `protected`. */
+  route?: Route | 'public' | 'unguarded';
+  /** `Authorization` value(s); `{token}` stands for the token of `token`. Default `Bearer {token}`. */
+  header?: string | string[] | null;
+  token?: TokenKind;
+  /** Keys were fetched, then the issuer went down for this request. */
+  jwksDown?: boolean;
+  expect: {
+    status: number;
+    /**
+     * An exact challenge string, parameters of a `Bearer` challenge with `realm="api"`, or `null`
+     * when the answer must carry no `WWW-Authenticate`.
+     */
+    challenge?: string | ChallengeMatch | null;
+    /** `error` of the JSON body. */
+    error?: ErrorCode | 'resolver_failure';
+    /** Successful answers: the `sub` the route saw (`null`: no auth) and the mapped user. */
+    sub?: string | null;
+    user?: unknown;
+    /** The app's error handler wrote the answer (errors: 'delegate', or a throwing resolver). */
+    handledBy?: 'app';
+  };
+}
+
+const NO_CREDENTIALS = `Bearer realm="${REALM}"`;
+const ok = { status: 200, sub: 'user-123' };
+const invalidToken = {
+  status: 401,
+  challenge: { error: 'invalid_token' },
+  error: 'invalid_token',
+} as const;
+const invalidRequest = {
+  status: 400,
+  challenge: { error: 'invalid_request' },
+  error: 'invalid_request',
+} as const;
+const missingScope = (scope: string) =>
+  ({
+    status: 403,
+    challenge: { error: 'insufficient_scope', scope },
+    error: 'insufficient_scope',
+  }) as const;
+
+export const ROWS: readonly Row[] = [
+  // RFC 6750 §2.1 / §3.1: credentials and their syntax
+  {
+    name: 'no Authorization header → 401 without error code (§3.1)',
+    header: null,
+    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+  },
+  {
+    name: 'Basic scheme → 401 without error code',
+    header: 'Basic dXNlcjpwYXNz',
+    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+  },
+  {
+    name: 'Bearer with an empty token → 400 invalid_request',
+    header: 'Bearer ',
+    expect: invalidRequest,
+  },
+  {
+    name: 'Bearer with characters outside b64token → 400 invalid_request',
+    header: 'Bearer abc$def',
+    expect: invalidRequest,
+  },
+  {
+    name: 'two Authorization headers → 400 invalid_request',
+    header: ['Bearer {token}', 'Bearer {token}'],
+    token: 'valid',
+    expect: invalidRequest,
+  },
+  {
+    name: 'two credentials in one header → 400 invalid_request',
+    header: 'Bearer {token}, Bearer {token}',
+    token: 'valid',
+    expect: invalidRequest,
+  },
+  {
+    name: 'lower-case "bearer" scheme (RFC 9110 §11.1) → 200',
+    header: 'bearer {token}',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'upper-case "BEARER" scheme → 200',
+    header: 'BEARER {token}',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'two spaces after the scheme (1*SP) → 200',
+    header: 'Bearer  {token}',
+    token: 'valid',
+    expect: ok,
+  },
+  // RFC 9068 §4 / RFC 8725: the token itself
+  { name: 'valid access token → 200 with sub', token: 'valid', expect: ok },
+  { name: 'expired → 401 invalid_token', token: 'expired', expect: invalidToken },
+  { name: 'not yet valid (nbf) → 401 invalid_token', token: 'notYetValid', expect: invalidToken },
+  { name: 'wrong issuer → 401 invalid_token', token: 'wrongIssuer', expect: invalidToken },
+  { name: 'wrong audience → 401 invalid_token', token: 'wrongAudience', expect: invalidToken },
+  { name: 'audience array containing ours → 200', token: 'audienceArray', expect: ok },
+  { name: 'alg none → 401 invalid_token (RFC 8725 §3.2)', token: 'algNone', expect: invalidToken },
+  {
+    name: 'HS256 signed with the public key → 401 invalid_token (RFC 8725 §3.1)',
+    token: 'hs256PublicKey',
+    expect: invalidToken,
+  },
+  { name: 'unknown kid → 401 invalid_token', token: 'unknownKid', expect: invalidToken },
+  { name: 'tampered payload → 401 invalid_token', token: 'tampered', expect: invalidToken },
+  {
+    name: 'ID token for another client → 401 invalid_token',
+    token: 'idToken',
+    expect: invalidToken,
+  },
+  {
+    // With the default lenient `typ` (JWT accepted), only `aud` keeps an ID token out; when the
+    // API's audience equals a client id, explicit typing is what tells them apart.
+    name: "ID token whose aud is this API, typ: 'strict' → 401 invalid_token (RFC 8725 §3.11)",
+    variant: 'strict',
+    token: 'idTokenForUs',
+    expect: invalidToken,
+  },
+  {
+    name: "typ: 'strict', access token (at+jwt) → 200",
+    variant: 'strict',
+    token: 'valid',
+    expect: ok,
+  },
+  { name: 'garbage → 401 invalid_token', token: 'garbage', expect: invalidToken },
+  {
+    name: 'signed token over maxTokenLength (10 KB) → 401 invalid_token',
+    token: 'overLength',
+    expect: invalidToken,
+  },
+  // Node's http server refuses headers over 16 KiB itself (431) before any middleware runs.
+  { name: '100 KB header → 431 from Node, never 500', token: 'huge', expect: { status: 431 } },
+  // RFC 6750 §3.1 insufficient_scope, per-route guards
+  { name: 'requireScopes with the scope → 200', route: 'scoped', token: 'scoped', expect: ok },
+  {
+    name: 'requireScopes, scope missing → 403 with scope=',
+    route: 'scoped',
+    token: 'otherScope',
+    expect: missingScope(SCOPE),
+  },
+  {
+    name: 'requireScopes, no header → 401 from requireAuth',
+    route: 'scoped',
+    header: null,
+    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+  },
+  { name: 'scope granted via scp array → 200', route: 'scoped', token: 'scpArray', expect: ok },
+  { name: 'URL-shaped scope granted → 200', route: 'url-scope', token: 'urlScope', expect: ok },
+  {
+    name: 'URL-shaped scope missing → 403 with that scope=',
+    route: 'url-scope',
+    token: 'scoped',
+    expect: missingScope(URL_SCOPE),
+  },
+  { name: 'requireAnyScope, one of them → 200', route: 'any-scope', token: 'admin', expect: ok },
+  {
+    name: 'requireAnyScope, none → 403 listing the alternatives',
+    route: 'any-scope',
+    token: 'otherScope',
+    expect: missingScope(`${SCOPE} admin`),
+  },
+  { name: 'requireClaims satisfied → 200', route: 'claims', token: 'tenantAcme', expect: ok },
+  {
+    name: 'requireClaims not satisfied → 403 insufficient_scope without scope=',
+    route: 'claims',
+    token: 'tenantOther',
+    expect: {
+      status: 403,
+      challenge: { error: 'insufficient_scope' },
+      error: 'insufficient_scope',
+    },
+  },
+  {
+    name: 'client-credentials token without sub → 200, no subject',
+    route: 'scoped',
+    token: 'noSub',
+    expect: { status: 200, sub: null },
+  },
+  {
+    name: 'guard without requireAuth → 401 (plus a process warning), not 500 or a pass',
+    route: 'unguarded',
+    token: 'scoped',
+    expect: { status: 401, challenge: 'Bearer', error: 'unauthorized' },
+  },
+  {
+    name: 'public route without a token → 200',
+    route: 'public',
+    header: null,
+    expect: { status: 200, sub: null },
+  },
+  {
+    name: 'public route ignores a bad token → 200',
+    route: 'public',
+    token: 'garbage',
+    expect: { status: 200, sub: null },
+  },
+  // optional: true
+  {
+    name: 'optional, no header → 200 anonymous',
+    variant: 'optional',
+    header: null,
+    expect: { status: 200, sub: null },
+  },
+  {
+    name: 'optional, another scheme → 200 anonymous',
+    variant: 'optional',
+    header: 'Basic dXNlcjpwYXNz',
+    expect: { status: 200, sub: null },
+  },
+  { name: 'optional, valid token → 200 with sub', variant: 'optional', token: 'valid', expect: ok },
+  {
+    name: 'optional, bad token → still 401 invalid_token',
+    variant: 'optional',
+    token: 'garbage',
+    expect: invalidToken,
+  },
+  {
+    name: 'optional, expired token → still 401 invalid_token',
+    variant: 'optional',
+    token: 'expired',
+    expect: invalidToken,
+  },
+  {
+    name: 'optional, empty Bearer → still 400 invalid_request',
+    variant: 'optional',
+    header: 'Bearer',
+    expect: invalidRequest,
+  },
+  {
+    name: 'optional, scope-gated route without a token → 401',
+    variant: 'optional',
+    route: 'scoped',
+    header: null,
+    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+  },
+  // resolveUser
+  {
+    name: 'resolveUser hit → 200 with the user',
+    variant: 'users',
+    token: 'valid',
+    expect: { ...ok, user: { id: 1, name: 'Ada' } },
+  },
+  {
+    name: 'resolveUser null → 401 invalid_token (unknown subject)',
+    variant: 'users',
+    token: 'ghost',
+    expect: invalidToken,
+  },
+  {
+    name: 'resolveUser throws → the app error handler gets the error unchanged',
+    variant: 'users',
+    token: 'boom',
+    expect: { status: 502, challenge: null, error: 'resolver_failure', handledBy: 'app' },
+  },
+  {
+    name: 'resolveUser sees tokens without sub too (none mapped → 401)',
+    variant: 'users',
+    token: 'noSub',
+    expect: invalidToken,
+  },
+  {
+    name: "resolveUser null with unknownUser: 'continue' → 200 without user",
+    variant: 'usersContinue',
+    token: 'ghost',
+    expect: { status: 200, sub: 'ghost', user: null },
+  },
+  // errors: 'delegate' — the app's handler writes the body, the challenge headers stay
+  {
+    name: 'delegate: no header → app handler, challenge kept',
+    variant: 'delegate',
+    header: null,
+    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized', handledBy: 'app' },
+  },
+  {
+    name: 'delegate: expired → app handler, challenge kept',
+    variant: 'delegate',
+    token: 'expired',
+    expect: { ...invalidToken, handledBy: 'app' },
+  },
+  {
+    name: 'delegate: scope missing → app handler, scope= kept',
+    variant: 'delegate',
+    route: 'scoped',
+    token: 'otherScope',
+    expect: { ...missingScope(SCOPE), handledBy: 'app' },
+  },
+  // key outages
+  {
+    name: 'JWKS down, no keys ever fetched (cold) → 503 with Retry-After',
+    variant: 'cold',
+    token: 'cold',
+    expect: { status: 503, challenge: null, error: 'temporarily_unavailable' },
+  },
+  { name: 'JWKS down, keys cached (warm) → 200', token: 'valid', jwksDown: true, expect: ok },
+];
