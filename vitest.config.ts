@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run against the TypeScript sources, so `pnpm test` needs no build; the examples and the
 // demo run against the built packages, which keeps the `exports` maps honest.
-const src = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const src = (name: string) =>
+  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 
 export default defineConfig({
   resolve: {

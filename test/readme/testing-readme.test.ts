@@ -1,9 +1,10 @@
 // The complete test from packages/testing/README.md, kept identical (test/readme/readme-sync.test.ts checks).
+
+import { requireAuth } from '@gatehouse/express';
+import { createTestIssuer } from '@gatehouse/testing';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, it } from 'vitest';
-import { requireAuth } from '@gatehouse/express';
-import { createTestIssuer } from '@gatehouse/testing';
 
 const issuer = await createTestIssuer();
 const app = express().get(

@@ -1,7 +1,7 @@
-import { type ClaimRule, type ClaimRules, matchesRule } from './claims.js';
+import { type ClaimRules, matchesRule } from './claims.js';
 import { GatehouseError } from './errors.js';
 import { settingsOf, warnGuardWithoutAuth } from './internal/request-state.js';
-import { GatehouseConfigError } from './options.js';
+import { claimRules, GatehouseConfigError, parseOrThrow } from './options.js';
 import { hasAnyScope, hasScopes } from './scopes.js';
 import type { AuthContext } from './types.js';
 
@@ -115,27 +115,10 @@ function checkScopes(guard: string, scopes: readonly unknown[]): void {
   if (issues.length) throw new GatehouseConfigError(issues);
 }
 
-function checkRules(rules: ClaimRules): void {
-  const entries = rules !== null && typeof rules === 'object' ? Object.entries(rules) : [];
-  if (entries.length === 0) {
-    throw new GatehouseConfigError([
-      { path: 'requireClaims()', message: 'needs at least one claim rule' },
-    ]);
-  }
-  const issues = entries
-    .filter(([, rule]) => !isRule(rule))
-    .map(([claim]) => ({
-      path: `requireClaims().${claim}`,
-      message: 'must be a string, number, boolean, null, { includes } or a predicate function',
-    }));
-  if (issues.length) throw new GatehouseConfigError(issues);
-}
+const nonEmptyClaimRules = claimRules.refine((rules) => Object.keys(rules).length > 0, {
+  message: 'needs at least one claim rule',
+});
 
-const isRule = (rule: unknown): rule is ClaimRule => {
-  if (rule === null || typeof rule === 'function') return true;
-  if (typeof rule === 'object') {
-    const keys = Object.keys(rule);
-    return keys.length === 1 && keys[0] === 'includes';
-  }
-  return ['string', 'number', 'boolean'].includes(typeof rule);
-};
+function checkRules(rules: ClaimRules): void {
+  parseOrThrow(nonEmptyClaimRules, rules, 'requireClaims()');
+}

@@ -6,14 +6,9 @@ import {
   isGatehouseError,
   toHttpResponse,
 } from './errors.js';
-import {
-  ADAPTER_DEFAULTS,
-  ADAPTER_KEYS,
-  adapterOptionsSchema,
-  parseOrThrow,
-} from './internal/adapter-options.js';
+import { ADAPTER_KEYS, adapterOptionsSchema } from './internal/adapter-options.js';
 import { rememberRequest, settingsOf } from './internal/request-state.js';
-import { GatehouseConfigError, type VerifierOptions } from './options.js';
+import { DEFAULTS, GatehouseConfigError, parseOrThrow, type VerifierOptions } from './options.js';
 import type { AuthContext } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
 import { createVerifier, type Verifier } from './verify.js';
@@ -125,10 +120,10 @@ export function createAuthHandler<User = unknown, Request = unknown>(
         ...(adapter.unknownUser === undefined ? {} : { unknownUser: adapter.unknownUser }),
       })
     : undefined;
-  const optional = adapter.optional ?? ADAPTER_DEFAULTS.optional;
+  const optional = adapter.optional ?? DEFAULTS.optional;
   const settings = {
     challenge: verifier.challenge,
-    errors: adapter.errors ?? ADAPTER_DEFAULTS.errors,
+    errors: adapter.errors ?? DEFAULTS.errors,
   };
 
   return {

@@ -28,6 +28,11 @@ export const DEFAULTS = Object.freeze({
     maxBytes: 512 * 1024,
     maxKeys: 100,
   }),
+  // Adapter options (see `AdapterOptions` in middleware.ts).
+  optional: false,
+  unknownUser: 'reject' as const,
+  errors: 'respond' as const,
+  userCache: Object.freeze({ max: 1000, ttl: 60 }),
 });
 
 /** Options of `createVerifier`. Durations are seconds or strings such as `'30s'`. */
@@ -134,7 +139,8 @@ const url = z.string().superRefine((value, ctx) => {
   }
 });
 
-const duration = z
+/** A `Duration` option: seconds, or a string such as `'30s'`. */
+export const duration = z
   .union([z.number(), z.string()])
   .refine((value) => parseDurationSeconds(value) !== undefined, {
     message: 'must be a non-negative number of seconds or a string such as "30s"',
@@ -143,7 +149,8 @@ const duration = z
 const positiveInt = z.number().int().positive();
 const nonEmpty = z.string().min(1, 'must not be empty');
 
-const claimRule = z.union([
+/** One `ClaimRule`; shared by the `claims` option and `requireClaims()`. */
+export const claimRule = z.union([
   z.string(),
   z.number(),
   z.boolean(),
@@ -155,6 +162,9 @@ const claimRule = z.union([
     message: 'must be a value, { includes }, or a predicate function',
   }),
 ]);
+
+/** `ClaimRules`: the `claims` option and `requireClaims()`. */
+export const claimRules = z.record(z.string(), claimRule);
 
 const schema = z.strictObject({
   issuer: z.union([url, z.array(url).min(1, 'must name at least one issuer')]),
@@ -172,7 +182,7 @@ const schema = z.strictObject({
   maxTokenLength: positiveInt.max(1024 * 1024).optional(),
   typ: z.union([z.enum(['lenient', 'strict']), z.array(nonEmpty).min(1)]).optional(),
   requiredClaims: z.array(nonEmpty).optional(),
-  claims: z.record(z.string(), claimRule).optional(),
+  claims: claimRules.optional(),
   cache: z.union([z.literal(false), z.strictObject({ max: positiveInt.optional() })]).optional(),
   keyFetch: z
     .strictObject({
@@ -200,26 +210,33 @@ const schema = z.strictObject({
 
 type Issue = { path: string; message: string };
 
-const toMs = (value: Duration | undefined, fallbackSeconds: number) =>
+/** Milliseconds of a duration already validated by `duration`, or of the default in seconds. */
+export const durationMs = (value: Duration | undefined, fallbackSeconds: number) =>
   (value === undefined ? fallbackSeconds : (parseDurationSeconds(value) as number)) * 1000;
+
+/** Parses with `schema`, or throws `GatehouseConfigError` naming each bad option by its path. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, prefix?: string): T {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new GatehouseConfigError(
+    parsed.error.issues.map((issue) => {
+      const path = [...(prefix === undefined ? [] : [prefix]), ...issue.path.map(String)].join('.');
+      return {
+        path: path || '(options)',
+        message:
+          issue.code === 'unrecognized_keys'
+            ? `unknown option(s) ${issue.keys.join(', ')}`
+            : issue.message,
+      };
+    }),
+  );
+}
 
 /**
  * Validates options once, at construction. Throws `GatehouseConfigError` naming every bad option.
  */
 export function resolveOptions(input: VerifierOptions): ResolvedOptions {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    throw new GatehouseConfigError(
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.length ? issue.path.map(String).join('.') : '(options)',
-        message:
-          issue.code === 'unrecognized_keys'
-            ? `unknown option(s) ${issue.keys.join(', ')}`
-            : issue.message,
-      })),
-    );
-  }
-  const options = parsed.data;
+  const options = parseOrThrow(schema, input);
   const issues: Issue[] = [];
   const issuers = Array.isArray(options.issuer) ? options.issuer : [options.issuer];
   const insecure = options.allowInsecureRequests ?? false;
@@ -304,8 +321,9 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     keys: options.keys,
     secret,
     algorithms: new Set(algorithms),
-    clockToleranceMs: toMs(options.clockTolerance, DEFAULTS.clockTolerance),
-    maxTokenAgeMs: options.maxTokenAge === undefined ? undefined : toMs(options.maxTokenAge, 0),
+    clockToleranceMs: durationMs(options.clockTolerance, DEFAULTS.clockTolerance),
+    maxTokenAgeMs:
+      options.maxTokenAge === undefined ? undefined : durationMs(options.maxTokenAge, 0),
     maxTokenLength: options.maxTokenLength ?? DEFAULTS.maxTokenLength,
     types: new Set(types),
     typRequired: typ !== 'lenient',
@@ -313,10 +331,10 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     claimRules: options.claims as ClaimRules | undefined,
     cacheMax: options.cache === false ? 0 : (options.cache?.max ?? DEFAULTS.cache.max),
     keyFetch: {
-      timeoutMs: toMs(fetch.timeout, DEFAULTS.keyFetch.timeout),
-      cooldownMs: toMs(fetch.cooldown, DEFAULTS.keyFetch.cooldown),
-      maxAgeMs: toMs(fetch.maxAge, DEFAULTS.keyFetch.maxAge),
-      maxStaleMs: toMs(fetch.maxStale, DEFAULTS.keyFetch.maxStale),
+      timeoutMs: durationMs(fetch.timeout, DEFAULTS.keyFetch.timeout),
+      cooldownMs: durationMs(fetch.cooldown, DEFAULTS.keyFetch.cooldown),
+      maxAgeMs: durationMs(fetch.maxAge, DEFAULTS.keyFetch.maxAge),
+      maxStaleMs: durationMs(fetch.maxStale, DEFAULTS.keyFetch.maxStale),
       maxBytes: fetch.maxBytes ?? DEFAULTS.keyFetch.maxBytes,
       maxKeys: fetch.maxKeys ?? DEFAULTS.keyFetch.maxKeys,
       allowInsecureRequests: insecure,

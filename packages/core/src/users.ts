@@ -1,12 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Duration } from './duration.js';
 import { invalidToken } from './errors.js';
-import {
-  ADAPTER_DEFAULTS,
-  durationMs,
-  parseOrThrow,
-  userResolverSchema,
-} from './internal/adapter-options.js';
+import { userResolverSchema } from './internal/adapter-options.js';
+import { DEFAULTS, durationMs, parseOrThrow } from './options.js';
 import type { AuthContext } from './types.js';
 
 /**
@@ -68,14 +64,14 @@ export function createUserResolver<User = unknown, Request = unknown>(
 ): UserResolver<User, Request> {
   const settings = parseOrThrow(userResolverSchema, options);
   const resolveUser = options.resolveUser;
-  const reject = (settings.unknownUser ?? ADAPTER_DEFAULTS.unknownUser) === 'reject';
-  const cacheOptions = settings.userCache ?? ADAPTER_DEFAULTS.userCache;
+  const reject = (settings.unknownUser ?? DEFAULTS.unknownUser) === 'reject';
+  const cacheOptions = settings.userCache ?? DEFAULTS.userCache;
   const cache =
     cacheOptions === false
       ? undefined
       : new LRUCache<string, { user: User }>({
-          max: cacheOptions.max ?? ADAPTER_DEFAULTS.userCache.max,
-          ttl: Math.max(1, durationMs(cacheOptions.ttl, ADAPTER_DEFAULTS.userCache.ttl)),
+          max: cacheOptions.max ?? DEFAULTS.userCache.max,
+          ttl: Math.max(1, durationMs(cacheOptions.ttl, DEFAULTS.userCache.ttl)),
         });
   // Bounded by the number of requests in flight: each entry leaves when its call settles.
   const inFlight = new Map<string, Promise<User | undefined>>();

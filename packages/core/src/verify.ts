@@ -76,11 +76,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 
   /** Full verification; the cache is consulted by the caller. */
-  async function run(
-    token: string,
-    profile: Profile,
-    extra?: (claims: JwtClaims, nowMs: number) => void,
-  ) {
+  async function run(token: string, profile: Profile) {
     const nowMs = Date.now();
     const { header, claims, signingInput, signature } = decodeCompactJws(
       token,

@@ -1,14 +1,5 @@
 import { z } from 'zod';
-import { type Duration, parseDurationSeconds } from '../duration.js';
-import { GatehouseConfigError } from '../options.js';
-
-/** Defaults of the options that only adapters take (the verifier's live in `DEFAULTS`). */
-export const ADAPTER_DEFAULTS = Object.freeze({
-  optional: false,
-  unknownUser: 'reject' as const,
-  errors: 'respond' as const,
-  userCache: Object.freeze({ max: 1000, ttl: 60 }),
-});
+import { duration } from '../options.js';
 
 /** The option names that belong to the adapter layer and are split off before `createVerifier`. */
 export const ADAPTER_KEYS = [
@@ -19,12 +10,6 @@ export const ADAPTER_KEYS = [
   'errors',
   'verifier',
 ] as const;
-
-const duration = z
-  .union([z.number(), z.string()])
-  .refine((value) => parseDurationSeconds(value) !== undefined, {
-    message: 'must be a non-negative number of seconds or a string such as "30s"',
-  });
 
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
@@ -57,22 +42,3 @@ export const adapterOptionsSchema = z.strictObject({
     )
     .optional(),
 });
-
-/** Parses with `schema`, or throws `GatehouseConfigError` naming each bad option by its path. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new GatehouseConfigError(
-    parsed.error.issues.map((issue) => ({
-      path: issue.path.length ? issue.path.map(String).join('.') : '(options)',
-      message:
-        issue.code === 'unrecognized_keys'
-          ? `unknown option(s) ${issue.keys.join(', ')}`
-          : issue.message,
-    })),
-  );
-}
-
-/** Milliseconds of a duration already validated by the schema. */
-export const durationMs = (value: Duration | undefined, fallbackSeconds: number): number =>
-  (value === undefined ? fallbackSeconds : (parseDurationSeconds(value) as number)) * 1000;
