@@ -115,6 +115,8 @@ export const TOKENS = {
   },
   idToken: (f: Fixture) => f.issuer.mintIdToken(),
   idTokenForUs: (f: Fixture) => f.issuer.mintIdToken({}, { clientId: f.issuer.audience }),
+  idTokenWithNonceForUs: (f: Fixture) =>
+    f.issuer.mintIdToken({}, { clientId: f.issuer.audience, nonce: 'n-0S6_WzA2Mj' }),
   garbage: async () => 'not-a-jwt',
   /** A real signed token above `maxTokenLength` (8192) but below Node's 16 KiB header limit. */
   overLength: (f: Fixture) => f.issuer.mint({ pad: 'x'.repeat(10_000) }),

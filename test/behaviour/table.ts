@@ -137,6 +137,12 @@ export const ROWS: readonly Row[] = [
     expect: invalidToken,
   },
   {
+    // Lenient typing still refuses a JWT that carries ID-token claims such as `nonce`.
+    name: 'ID token with nonce whose aud is this API, default typ → 401 invalid_token',
+    token: 'idTokenWithNonceForUs',
+    expect: invalidToken,
+  },
+  {
     name: "typ: 'strict', access token (at+jwt) → 200",
     variant: 'strict',
     token: 'valid',
