@@ -45,3 +45,21 @@ const noCredentials = () =>
   new GatehouseError('unauthorized', 'missing_credentials', 'a Bearer access token is required');
 
 const multiple = () => invalidRequest('multiple_credentials', 'more than one credential was sent');
+
+/**
+ * The `Authorization` header value(s) of a Node.js request, from `rawHeaders`: a string, an
+ * array when the header was repeated (so `extractBearerToken` can refuse it), or `undefined`.
+ *
+ * Node keeps only the first `Authorization` in `req.headers` and drops the rest silently;
+ * `headersDistinct` keeps them but builds arrays for every header of every request.
+ */
+export function authorizationHeader(rawHeaders: readonly string[]): string | string[] | undefined {
+  let found: string | string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+    const value = rawHeaders[i + 1] as string;
+    found = found === undefined ? value : [...(Array.isArray(found) ? found : [found]), value];
+  }
+  return found;
+}

@@ -1,6 +1,6 @@
 export type { Algorithm } from './algorithms.js';
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
-export { extractBearerToken } from './bearer.js';
+export { authorizationHeader, extractBearerToken } from './bearer.js';
 export type { ClaimRule, ClaimRules } from './claims.js';
 export type { Duration } from './duration.js';
 export type {

@@ -75,8 +75,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     cache: config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined,
   };
 
-  /** Full verification; the cache is consulted by the caller. */
-  async function run(token: string, profile: Profile) {
+  /**
+   * Full verification; the cache is consulted by the caller. A success is cached under
+   * `cacheKey`: the input the caller was given (the token, or the whole header value), so a
+   * repeated input is answered without even re-parsing it.
+   */
+  async function run(token: string, profile: Profile, cacheKey = token) {
     const nowMs = Date.now();
     const { header, claims, signingInput, signature } = decodeCompactJws(
       token,
@@ -112,7 +116,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
     profile.checkClaims(claims, nowMs);
     const auth = toAuthContext(token, header, claims, issuer);
-    profile.cache?.set(token, {
+    profile.cache?.set(cacheKey, {
       auth,
       key,
       store,
@@ -144,6 +148,22 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return hit === undefined ? run(token, accessProfile).catch(refuse) : Promise.resolve(hit);
   }
 
+  function authenticate(
+    authorization: string | readonly string[] | undefined,
+  ): Promise<AuthContext> {
+    // The same header value always yields the same token, so a hit needs no parsing.
+    const cacheKey = typeof authorization === 'string' ? authorization : undefined;
+    const hit = cacheKey === undefined ? undefined : accessProfile.cache?.get(cacheKey, Date.now());
+    if (hit !== undefined) return Promise.resolve(hit);
+    let token: string;
+    try {
+      token = extractBearerToken(authorization);
+    } catch (error) {
+      return refuse(error);
+    }
+    return run(token, accessProfile, cacheKey).catch(refuse);
+  }
+
   // The ID token's audience is a client, not this API: checkIdTokenClaims checks it.
   const idProfile = (idOptions: IdTokenOptions): Profile => ({
     checkType: checkIdTokenType,
@@ -155,15 +175,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   return {
     verify,
-    authenticate(authorization) {
-      let token: string;
-      try {
-        token = extractBearerToken(authorization);
-      } catch (error) {
-        return refuse(error);
-      }
-      return verify(token);
-    },
+    authenticate,
     verifyIdToken: (token, idOptions) => run(token, idProfile(idOptions)).catch(refuse),
     challenge: config.challenge,
   };

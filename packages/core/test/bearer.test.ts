@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractBearerToken } from '../src/bearer.js';
+import { authorizationHeader, extractBearerToken } from '../src/bearer.js';
 import { GatehouseError } from '../src/errors.js';
 
 function refusal(header: string | string[] | undefined) {
@@ -59,5 +59,23 @@ describe('extractBearerToken (RFC 6750 §2.1)', () => {
       status: 400,
     });
     expect(refusal(['Bearer abc', 'Bearer def'])).toMatchObject({ reason: 'multiple_credentials' });
+  });
+});
+
+describe('authorizationHeader (rawHeaders)', () => {
+  it('finds the header whatever its case, keeps repeats, and reports absence', () => {
+    expect(authorizationHeader(['Host', 'x', 'authorization', 'Bearer a'])).toBe('Bearer a');
+    expect(
+      authorizationHeader([
+        'AUTHORIZATION',
+        'Bearer a',
+        'Accept',
+        '*/*',
+        'Authorization',
+        'Bearer b',
+      ]),
+    ).toEqual(['Bearer a', 'Bearer b']);
+    expect(authorizationHeader(['Host', 'x', 'Proxy-Authorization', 'Basic x'])).toBeUndefined();
+    expect(authorizationHeader([])).toBeUndefined();
   });
 });

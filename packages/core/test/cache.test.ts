@@ -20,6 +20,23 @@ describe('verified-token cache', () => {
     expect(await verifier.verify(token)).toBe(first);
   });
 
+  it('answers a repeated Authorization header from the cache, with the same checks on a hit', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      clockTolerance: 0,
+    });
+    const token = await issuer.mint({}, { expiresIn: 30 });
+    const first = await verifier.authenticate(`Bearer ${token}`);
+    expect(await verifier.authenticate(`Bearer ${token}`)).toBe(first);
+    await expect(verifier.authenticate(`bearer  ${token}`)).resolves.toMatchObject({ token });
+    vi.advanceTimersByTime(30_000);
+    await expect(verifier.authenticate(`Bearer ${token}`)).rejects.toMatchObject({
+      reason: 'expired',
+    });
+  });
+
   it('verifies again every time when off', async () => {
     const verifier = createVerifier({
       issuer: issuer.url,

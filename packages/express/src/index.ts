@@ -1,6 +1,7 @@
 import {
   type AuthContext,
   type AuthHandlerOptions,
+  authorizationHeader,
   type ClaimRules,
   claimGuard,
   createAuthHandler,
@@ -31,8 +32,7 @@ export function requireAuth<User = unknown>(
 ): RequestHandler {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier);
   return (req, res, next) => {
-    // headersDistinct keeps a repeated Authorization header, which `req.headers` would drop.
-    handler.authenticate(req.headersDistinct.authorization, req).then(
+    handler.authenticate(authorizationHeader(req.rawHeaders), req).then(
       (auth) => {
         if (auth) req.auth = auth;
         next();

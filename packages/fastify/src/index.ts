@@ -1,6 +1,7 @@
 import {
   type AuthContext,
   type AuthHandlerOptions,
+  authorizationHeader,
   type ClaimRules,
   claimGuard,
   createAuthHandler,
@@ -25,9 +26,8 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
   fastify.addHook('onRequest', async (request, reply) => {
     try {
-      // headersDistinct keeps a repeated Authorization header, which `headers` would drop.
       request.auth =
-        (await handler.authenticate(request.raw.headersDistinct.authorization, request)) ?? null;
+        (await handler.authenticate(authorizationHeader(request.raw.rawHeaders), request)) ?? null;
     } catch (error) {
       return fail(error, request, reply);
     }

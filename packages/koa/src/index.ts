@@ -1,6 +1,7 @@
 import {
   type AuthContext,
   type AuthHandlerOptions,
+  authorizationHeader,
   type ClaimRules,
   claimGuard,
   createAuthHandler,
@@ -33,8 +34,7 @@ export function requireAuth<User = unknown>(
   return async (ctx, next) => {
     let auth: Awaited<ReturnType<typeof handler.authenticate>>;
     try {
-      // headersDistinct keeps a repeated Authorization header, which `headers` would drop.
-      auth = await handler.authenticate(ctx.req.headersDistinct.authorization, ctx);
+      auth = await handler.authenticate(authorizationHeader(ctx.req.rawHeaders), ctx);
     } catch (error) {
       return fail(error, ctx);
     }
