@@ -1,0 +1,74 @@
+/** How long and how big each part of the run is; `--smoke` shrinks everything to seconds. */
+export interface BenchConfig {
+  smoke: boolean;
+  /** Interleaved rounds per measurement; the median is reported. */
+  rounds: number;
+  /** In-process: milliseconds per measurement and per warm-up. */
+  verifyMs: number;
+  warmupMs: number;
+  /** Distinct-token pool per algorithm for the in-process section. */
+  verifyPool: number;
+  /** Calls in flight for the concurrent in-process mode. */
+  inFlight: number;
+  /** HTTP: seconds per measurement and per warm-up (0: none), connections, distinct-token pool size. */
+  httpSeconds: number;
+  httpWarmupSeconds: number;
+  connections: number;
+  httpPool: number;
+  /** Cost growth: key counts, issuer counts, milliseconds per measurement, tokens per pool. */
+  keyCounts: number[];
+  issuerCounts: number[];
+  growthMs: number;
+  growthPool: number;
+  /** Memory: tokens per flood and per warm-up. */
+  floodSize: number;
+  floodWarmup: number;
+}
+
+const FULL: BenchConfig = {
+  smoke: false,
+  rounds: 3,
+  verifyMs: 1500,
+  warmupMs: 500,
+  // Larger than Gatehouse's default 10 000-entry cache: cycling through exactly 10 000 tokens
+  // would turn the "distinct" workload into a cache-hit workload after the first pass.
+  verifyPool: 20_000,
+  inFlight: 64,
+  httpSeconds: 5,
+  httpWarmupSeconds: 1,
+  connections: 50,
+  httpPool: 50_000,
+  keyCounts: [1, 10, 100, 1000],
+  issuerCounts: [1, 3, 10],
+  growthMs: 1000,
+  growthPool: 2000,
+  floodSize: 100_000,
+  floodWarmup: 20_000,
+};
+
+const SMOKE: BenchConfig = {
+  smoke: true,
+  rounds: 1,
+  verifyMs: 100,
+  warmupMs: 30,
+  verifyPool: 1000,
+  inFlight: 64,
+  httpSeconds: 0.4,
+  httpWarmupSeconds: 0,
+  connections: 50,
+  httpPool: 1500,
+  keyCounts: [1, 10],
+  issuerCounts: [1, 3],
+  growthMs: 150,
+  growthPool: 300,
+  floodSize: 3000,
+  floodWarmup: 1000,
+};
+
+/** Reads `--smoke` and `--only=<section,...>` from argv. */
+export function readArgs(argv: string[]): { config: BenchConfig; only: Set<string> | null } {
+  const smoke = argv.includes('--smoke');
+  const onlyArg = argv.find((a) => a.startsWith('--only='));
+  const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+  return { config: smoke ? SMOKE : FULL, only };
+}

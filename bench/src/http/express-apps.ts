@@ -1,0 +1,69 @@
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { expressjwt, type Request as JwtRequest } from 'express-jwt';
+import { auth } from 'express-oauth2-jwt-bearer';
+import { expressJwtSecret } from 'jwks-rsa';
+import type { ServerConfig, StartServer } from './server-config.js';
+
+function listen(app: Express): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, '127.0.0.1', (error?: Error) =>
+      error ? reject(error) : resolve((server.address() as AddressInfo).port),
+    );
+  });
+}
+
+/** Express 5 apps: bare, Gatehouse, and the peers configured as their READMEs show. */
+export const expressApps: Record<string, StartServer> = {
+  express: async () => {
+    const app = express();
+    app.get('/', (_req, res) => {
+      res.json({ sub: null });
+    });
+    return listen(app);
+  },
+
+  'express+gatehouse': async (config: ServerConfig) => {
+    const { getAuth, requireAuth } = await import('@gatehouse/express');
+    const app = express();
+    app.use(requireAuth({ issuer: config.issuer, audience: config.audience }));
+    app.get('/', (req, res) => {
+      res.json({ sub: getAuth(req)?.subject ?? null });
+    });
+    return listen(app);
+  },
+
+  // README: app.use(auth({ issuerBaseURL, audience })) — keys by OIDC discovery.
+  'express+oauth2-jwt-bearer': async (config: ServerConfig) => {
+    const app = express();
+    app.use(auth({ issuerBaseURL: config.issuer, audience: config.audience }));
+    app.get('/', (req, res) => {
+      // Both this package and Gatehouse augment Express.Request with `auth` (different types).
+      const { auth: result } = req as unknown as { auth?: { payload: { sub?: string } } };
+      res.json({ sub: result?.payload.sub ?? null });
+    });
+    return listen(app);
+  },
+
+  // README (express-jwt + jwks-rsa): expressJwtSecret({ cache, rateLimit, jwksRequestsPerMinute, jwksUri }).
+  'express+express-jwt': async (config: ServerConfig) => {
+    const app = express();
+    app.use(
+      expressjwt({
+        secret: expressJwtSecret({
+          cache: true,
+          rateLimit: true,
+          jwksRequestsPerMinute: 5,
+          jwksUri: config.jwksUri,
+        }),
+        audience: config.audience,
+        issuer: config.issuer,
+        algorithms: ['RS256'],
+      }),
+    );
+    app.get('/', (req: JwtRequest, res) => {
+      res.json({ sub: req.auth?.sub ?? null });
+    });
+    return listen(app);
+  },
+};

@@ -1,0 +1,60 @@
+import type { VerifyContender } from './contenders.js';
+
+/** Checks the clock only every BATCH calls so the clock does not dominate cheap calls. */
+const BATCH = 32;
+
+/** Calls per second, each call awaited (or, for synchronous contenders, called) one at a time. */
+export async function opsOneAtATime(
+  contender: VerifyContender,
+  tokens: readonly string[],
+  durationMs: number,
+): Promise<number> {
+  const n = tokens.length;
+  let index = 0;
+  let calls = 0;
+  const start = performance.now();
+  const end = start + durationMs;
+  let now = start;
+  while (now < end) {
+    if (contender.async) {
+      for (let k = 0; k < BATCH; k++) {
+        await contender.verify(tokens[index]!);
+        if (++index === n) index = 0;
+      }
+    } else {
+      for (let k = 0; k < BATCH; k++) {
+        contender.verify(tokens[index]!);
+        if (++index === n) index = 0;
+      }
+    }
+    calls += BATCH;
+    now = performance.now();
+  }
+  return calls / ((now - start) / 1000);
+}
+
+/** Calls per second with `width` calls in flight (asynchronous contenders only). */
+export async function opsInFlight(
+  contender: VerifyContender,
+  tokens: readonly string[],
+  durationMs: number,
+  width: number,
+): Promise<number> {
+  const n = tokens.length;
+  let index = 0;
+  let calls = 0;
+  const start = performance.now();
+  const end = start + durationMs;
+  const lane = async () => {
+    while (performance.now() < end) {
+      for (let k = 0; k < BATCH; k++) {
+        const token = tokens[index]!;
+        if (++index === n) index = 0;
+        await contender.verify(token);
+      }
+      calls += BATCH;
+    }
+  };
+  await Promise.all(Array.from({ length: width }, lane));
+  return calls / ((performance.now() - start) / 1000);
+}

@@ -1,0 +1,157 @@
+import type { BenchConfig } from '../config.js';
+import { type BenchAlg, type BenchIssuer, hostileTokens } from '../fixtures.js';
+import { median, ratio } from '../stats.js';
+import { type ContenderSetup, peerContenders, type VerifyContender } from './contenders.js';
+import { opsInFlight, opsOneAtATime } from './measure.js';
+
+/** One cell of the in-process table. */
+export interface VerifyResult {
+  alg: BenchAlg;
+  workload: 'repeated' | 'distinct';
+  contender: string;
+  mode: 'one at a time' | 'in flight';
+  opsPerSec: number;
+  rounds: number[];
+  /** Against the floor, same algorithm and workload, one at a time. */
+  vsFloor: number;
+  error?: string;
+}
+
+interface Cell {
+  contender: VerifyContender;
+  mode: VerifyResult['mode'];
+  rounds: number[];
+  error?: string;
+}
+
+type Log = (line: string) => void;
+
+async function buildContenders(setup: ContenderSetup, failures: string[]) {
+  const contenders = peerContenders(setup);
+  try {
+    const { gatehouse } = await import('./gatehouse.js');
+    contenders.splice(1, 0, gatehouse(setup, true), gatehouse(setup, false));
+  } catch (error) {
+    failures.push(`Gatehouse core unavailable: ${(error as Error).message}`);
+  }
+  return contenders;
+}
+
+/** A contender is measured only if it accepts a valid token and rejects hostile ones. */
+async function checkContender(
+  contender: VerifyContender,
+  valid: string,
+  hostile: Awaited<ReturnType<typeof hostileTokens>>,
+): Promise<string | undefined> {
+  try {
+    await contender.verify(valid);
+  } catch (error) {
+    return `rejected a valid token (${(error as Error).message})`;
+  }
+  for (const { name, token, claimCheck } of hostile) {
+    if (claimCheck && !contender.checksClaims) continue;
+    const accepted = await Promise.resolve()
+      .then(() => contender.verify(token))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (accepted) return `accepted a token with a ${name}`;
+  }
+  return undefined;
+}
+
+async function measureCell(
+  cell: Cell,
+  tokens: readonly string[],
+  ms: number,
+  width: number,
+): Promise<number> {
+  return cell.mode === 'in flight'
+    ? opsInFlight(cell.contender, tokens, ms, width)
+    : opsOneAtATime(cell.contender, tokens, ms);
+}
+
+/**
+ * Verify throughput in-process: every contender, both algorithms, one repeated token and a pool
+ * of distinct tokens; cells are interleaved in rounds (rotating the order each round) and the
+ * median round is reported.
+ */
+export async function runVerifySection(
+  config: BenchConfig,
+  issuer: BenchIssuer,
+  pools: Record<BenchAlg, string[]>,
+  log: Log,
+): Promise<{ results: VerifyResult[]; failures: string[] }> {
+  const failures: string[] = [];
+  const groups: {
+    alg: BenchAlg;
+    workload: VerifyResult['workload'];
+    tokens: string[];
+    cells: Cell[];
+  }[] = [];
+  for (const alg of ['RS256', 'ES256'] as const) {
+    const pool = pools[alg];
+    const contenders = await buildContenders({ issuer, alg }, failures);
+    const hostile = await hostileTokens(issuer, alg, pool[0]!);
+    const usable: VerifyContender[] = [];
+    for (const contender of contenders) {
+      const problem = await checkContender(contender, pool[0]!, hostile);
+      if (problem) failures.push(`${alg} ${contender.name}: ${problem}`);
+      else usable.push(contender);
+    }
+    for (const workload of ['repeated', 'distinct'] as const) {
+      const cells: Cell[] = [];
+      for (const contender of usable) {
+        cells.push({ contender, mode: 'one at a time', rounds: [] });
+        if (contender.async) cells.push({ contender, mode: 'in flight', rounds: [] });
+      }
+      groups.push({ alg, workload, tokens: workload === 'repeated' ? [pool[0]!] : pool, cells });
+    }
+  }
+
+  const run = async (round: number, ms: number, record: boolean) => {
+    for (const group of groups) {
+      const n = group.cells.length;
+      for (let k = 0; k < n; k++) {
+        const cell = group.cells[(k + round) % n]!;
+        if (cell.error) continue;
+        try {
+          const ops = await measureCell(cell, group.tokens, ms, config.inFlight);
+          if (record) cell.rounds.push(ops);
+        } catch (error) {
+          cell.error = (error as Error).message;
+          failures.push(
+            `${group.alg} ${group.workload} ${cell.contender.name} threw: ${cell.error}`,
+          );
+        }
+      }
+    }
+  };
+  log('  warm-up');
+  await run(0, config.warmupMs, false);
+  for (let round = 0; round < config.rounds; round++) {
+    log(`  round ${round + 1}/${config.rounds}`);
+    await run(round, config.verifyMs, true);
+  }
+
+  const results: VerifyResult[] = [];
+  for (const group of groups) {
+    const floorCell = group.cells.find((c) => !c.contender.checksClaims);
+    const floorOps = floorCell ? median(floorCell.rounds) : Number.NaN;
+    for (const cell of group.cells) {
+      const opsPerSec = median(cell.rounds);
+      results.push({
+        alg: group.alg,
+        workload: group.workload,
+        contender: cell.contender.name,
+        mode: cell.mode,
+        opsPerSec,
+        rounds: cell.rounds.map(Math.round),
+        vsFloor: ratio(opsPerSec, floorOps),
+        ...(cell.error ? { error: cell.error } : {}),
+      });
+    }
+  }
+  return { results, failures };
+}
