@@ -1,24 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+import { createTestIssuer } from '@gatehouse/testing';
 import { describe, expect, it } from 'vitest';
 import { metadataUrls } from '../src/discovery.js';
 import { GatehouseError } from '../src/errors.js';
 import { urlProblem } from '../src/internal/fetch-json.js';
-import { getRemoteKeyStore, KEY_FETCH_DEFAULTS, type RemoteKeyStoreOptions } from '../src/jwks.js';
 import type { GatehouseEvent } from '../src/types.js';
-
-function options(issuer: TestIssuer, extra: Partial<RemoteKeyStoreOptions> = {}) {
-  const events: GatehouseEvent[] = [];
-  const settings: RemoteKeyStoreOptions = {
-    ...KEY_FETCH_DEFAULTS,
-    timeoutMs: 1_000,
-    issuer: issuer.url,
-    onEvent: (event) => events.push(event),
-    ...extra,
-  };
-  return { events, store: getRemoteKeyStore(settings) };
-}
+import { options } from './support/key-store.js';
 
 async function unavailable(promise: Promise<unknown>): Promise<void> {
   const error = await promise.then(

@@ -1,41 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+import { createTestIssuer } from '@gatehouse/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GatehouseError } from '../src/errors.js';
-import { getRemoteKeyStore, KEY_FETCH_DEFAULTS, type RemoteKeyStoreOptions } from '../src/jwks.js';
-import type { GatehouseEvent } from '../src/types.js';
+import { freezeDate, options, rejection } from './support/key-store.js';
 
 const MINUTE = 60_000;
 
-function options(issuer: TestIssuer, extra: Partial<RemoteKeyStoreOptions> = {}) {
-  const events: GatehouseEvent[] = [];
-  const settings: RemoteKeyStoreOptions = {
-    ...KEY_FETCH_DEFAULTS,
-    timeoutMs: 1_000,
-    issuer: issuer.url,
-    onEvent: (event) => events.push(event),
-    ...extra,
-  };
-  return { settings, events, store: getRemoteKeyStore(settings) };
-}
-
 /** The JWK members of a Node KeyObject, to compare with what the issuer published. */
 const modulus = (key: KeyObject) => key.export({ format: 'jwk' }).n;
-
-async function rejection(promise: Promise<unknown>): Promise<GatehouseError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(GatehouseError);
-  return error as GatehouseError;
-}
-
-/** Moves `Date` only: real timers (AbortSignal.timeout, sockets) keep running. */
-function freezeDate(): { advance(ms: number): void } {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  return { advance: (ms) => vi.setSystemTime(Date.now() + ms) };
-}
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,0 +1,38 @@
+import type { TestIssuer } from '@gatehouse/testing';
+import { expect, vi } from 'vitest';
+import { GatehouseError } from '../../src/errors.js';
+import {
+  getRemoteKeyStore,
+  KEY_FETCH_DEFAULTS,
+  type RemoteKeyStoreOptions,
+} from '../../src/jwks.js';
+import type { GatehouseEvent } from '../../src/types.js';
+
+/** A remote key store for `issuer` with a 1 s budget, recording its events. */
+export function options(issuer: TestIssuer, extra: Partial<RemoteKeyStoreOptions> = {}) {
+  const events: GatehouseEvent[] = [];
+  const settings: RemoteKeyStoreOptions = {
+    ...KEY_FETCH_DEFAULTS,
+    timeoutMs: 1_000,
+    issuer: issuer.url,
+    onEvent: (event) => events.push(event),
+    ...extra,
+  };
+  return { settings, events, store: getRemoteKeyStore(settings) };
+}
+
+/** The GatehouseError `promise` rejects with (fails the test if it resolves or rejects otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<GatehouseError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(GatehouseError);
+  return error as GatehouseError;
+}
+
+/** Moves `Date` only: real timers (AbortSignal.timeout, sockets) keep running. */
+export function freezeDate(): { advance(ms: number): void } {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  return { advance: (ms) => vi.setSystemTime(Date.now() + ms) };
+}
