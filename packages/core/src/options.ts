@@ -9,7 +9,7 @@ import {
 import type { ClaimRules } from './claims.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
-import { isLoopbackHost } from './internal/fetch-json.js';
+import { urlProblem } from './internal/fetch-json.js';
 import type { KeyFetchSettings } from './jwks.js';
 import type { EventListener } from './types.js';
 
@@ -247,15 +247,8 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     ),
     ['jwksUri', options.jwksUri] as const,
   ]) {
-    if (value === undefined || insecure) continue;
-    const parsedUrl = new URL(value);
-    if (parsedUrl.protocol === 'http:' && !isLoopbackHost(parsedUrl.hostname)) {
-      issues.push({
-        path,
-        message:
-          'must use https (http is allowed for loopback hosts or with allowInsecureRequests)',
-      });
-    }
+    const problem = value === undefined ? undefined : urlProblem(value, insecure);
+    if (problem) issues.push({ path, message: `${problem} (or set allowInsecureRequests)` });
   }
 
   const sources = (['jwksUri', 'keys', 'secret'] as const).filter(

@@ -27,11 +27,8 @@ export const userResolverSchema = z.strictObject({
   unknownUser: z.enum(['reject', 'continue']).optional(),
 });
 
-export const adapterOptionsSchema = z.strictObject({
+export const adapterOptionsSchema = userResolverSchema.partial().extend({
   optional: z.boolean().optional(),
-  resolveUser: fn('a function (auth, request) => user | null').optional(),
-  userCache: userCacheSchema.optional(),
-  unknownUser: z.enum(['reject', 'continue']).optional(),
   errors: z.enum(['respond', 'delegate']).optional(),
   verifier: z
     .custom<object>(
