@@ -32,6 +32,8 @@ const USERS: Record<string, AppUser> = { 'user-123': { id: 1, name: 'Ada' } };
 
 const resolveUser = async (auth: AuthContext): Promise<AppUser | null> => {
   if (auth.subject === 'boom') throw new ResolverFailure('the user store is down');
+  // A resolver bug: next(null) in Express, done(null) in Fastify would mean "go on".
+  if (auth.subject === 'throws-null') throw null;
   return USERS[auth.subject ?? ''] ?? null;
 };
 
@@ -85,6 +87,7 @@ export const TOKENS = {
   noSub: (f: Fixture) => f.issuer.mint({ sub: undefined, scope: SCOPE }),
   ghost: (f: Fixture) => f.issuer.mint({ sub: 'ghost' }),
   boom: (f: Fixture) => f.issuer.mint({ sub: 'boom' }),
+  throwsNull: (f: Fixture) => f.issuer.mint({ sub: 'throws-null' }),
   expired: (f: Fixture) => f.issuer.mint({}, { expiresIn: -120 }),
   notYetValid: (f: Fixture) => f.issuer.mint({}, { notBefore: 600 }),
   wrongIssuer: (f: Fixture) => f.issuer.mint({ iss: 'https://evil.example.test' }),

@@ -28,7 +28,7 @@ export interface Row {
      */
     challenge?: string | ChallengeMatch | null;
     /** `error` of the JSON body. */
-    error?: ErrorCode | 'resolver_failure';
+    error?: ErrorCode | 'resolver_failure' | 'app_error';
     /** Successful answers: the `sub` the route saw (`null`: no auth) and the mapped user. */
     sub?: string | null;
     user?: unknown;
@@ -277,6 +277,12 @@ export const ROWS: readonly Row[] = [
     variant: 'users',
     token: 'boom',
     expect: { status: 502, challenge: null, error: 'resolver_failure', handledBy: 'app' },
+  },
+  {
+    name: 'resolveUser throws null → the app error handler, never the route',
+    variant: 'users',
+    token: 'throwsNull',
+    expect: { status: 502, challenge: null, error: 'app_error', handledBy: 'app' },
   },
   {
     name: 'resolveUser sees tokens without sub too (none mapped → 401)',

@@ -11,7 +11,7 @@ import { rememberRequest, settingsOf } from './internal/request-state.js';
 import { DEFAULTS, GatehouseConfigError, parseOrThrow, type VerifierOptions } from './options.js';
 import type { AuthContext } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
-import { createVerifier, type Verifier } from './verify.js';
+import { cacheLookupOf, createVerifier, type Verifier } from './verify.js';
 
 /** Options every adapter adds to the verifier's. `Request` is the framework's request type. */
 export interface AdapterOptions<User = unknown, Request = unknown> {
@@ -43,18 +43,29 @@ export interface AdapterOptions<User = unknown, Request = unknown> {
 export type AuthHandlerOptions<User = unknown, Request = unknown> = AdapterOptions<User, Request> &
   (VerifierOptions | { verifier: Verifier });
 
+/**
+ * What `AuthHandler.authenticate` gives: the answer itself when it is known at once, else a
+ * promise of it. Refusals are always a rejected promise.
+ */
+export type AuthOutcome<User = unknown> =
+  | AuthContext<User>
+  | undefined
+  | Promise<AuthContext<User> | undefined>;
+
 /** What an adapter calls for each request. */
 export interface AuthHandler<User = unknown, Request = unknown> {
   /**
-   * Authenticates one request from its `Authorization` header value(s). Resolves the
-   * `AuthContext` (with `user` when `resolveUser` is set), or `undefined` when the handler is
-   * `optional` and the request carries no credentials. Rejects with `GatehouseError`, or with
-   * `resolveUser`'s own error, unchanged.
+   * Authenticates one request from its `Authorization` header value(s): the `AuthContext` (with
+   * `user` when `resolveUser` is set), or `undefined` when the handler is `optional` and the
+   * request carries no credentials. Given directly, without a promise, for a verified-token
+   * cache hit without `resolveUser` and for an anonymous optional request, so the commonest
+   * request costs no microtask; otherwise a promise (see `whenAuthenticated`). Refusals reject
+   * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw.
    */
   authenticate(
     authorization: string | readonly string[] | undefined,
     request: Request & object,
-  ): Promise<AuthContext<User> | undefined>;
+  ): AuthOutcome<User>;
   /** `realm` and `resource_metadata` of this handler's challenges. */
   readonly challenge: ChallengeOptions;
 }
@@ -126,27 +137,52 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     errors: adapter.errors ?? DEFAULTS.errors,
   };
 
+  const cached = resolve === undefined ? cacheLookupOf(verifier) : undefined;
+  // `async` so a verifier of your own that throws instead of rejecting is still a refusal.
+  const verify = async (authorization: string | readonly string[] | undefined) =>
+    (await verifier.authenticate(authorization)) as AuthContext<User>;
+
   return {
     challenge: verifier.challenge,
-    async authenticate(authorization, request) {
+    authenticate(authorization, request) {
       rememberRequest(request, settings);
       if (optional && !hasBearerCredential(authorization)) return undefined;
-      const auth = await verifier.authenticate(authorization);
-      return resolve ? resolve(auth, request) : (auth as AuthContext<User>);
+      const hit = cached?.(authorization);
+      if (hit !== undefined) return hit as AuthContext<User>;
+      const auth = verify(authorization);
+      return resolve ? auth.then((verified) => resolve(verified, request)) : auth;
     },
   };
+}
+
+/**
+ * Calls `proceed` with the outcome of `AuthHandler.authenticate` — at once when it is already
+ * known, else when its promise resolves — or `fail` with the refusal. Returns what they return
+ * (a promise of it when the outcome was one). The adapters' one way to consume an outcome.
+ */
+export function whenAuthenticated<User, Result>(
+  outcome: AuthOutcome<User>,
+  proceed: (auth: AuthContext<User> | undefined) => Result,
+  fail: (error: unknown) => Result,
+): Result | Promise<Result> {
+  return outcome instanceof Promise ? outcome.then(proceed, fail) : proceed(outcome);
 }
 
 /**
  * How to answer `error` raised while handling `request` (by `authenticate` or a guard): a
  * `GatehouseError` becomes `toHttpResponse` with the challenge of the handler that saw the
  * request, written by the adapter or delegated (`errors` option). Any other error — a throwing
- * `resolveUser` — is always delegated, unchanged, so the application's error handler decides.
+ * `resolveUser` — is always delegated, unchanged, so the application's error handler decides;
+ * a falsy one (`throw null`) is wrapped in an `Error` first, since Express `next(null)` and
+ * Fastify `done(null)` would let the request through unauthenticated.
  *
  * Does not: turn an unknown error into a 500 or a `GatehouseError`.
  */
 export function failureFor(error: unknown, request: object): Failure {
-  if (!isGatehouseError(error)) return { action: 'delegate', error, headers: {} };
+  if (!isGatehouseError(error)) {
+    const passed = error || new Error(`the request failed with ${String(error)} as its error`);
+    return { action: 'delegate', error: passed, headers: {} };
+  }
   const settings = settingsOf(request);
   const response = toHttpResponse(error as GatehouseError, settings?.challenge);
   if (settings?.errors !== 'delegate') return { action: 'respond', response };

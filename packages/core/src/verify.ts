@@ -76,9 +76,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 
   /**
-   * Full verification; the cache is consulted by the caller. A success is cached under
-   * `cacheKey`: the input the caller was given (the token, or the whole header value), so a
-   * repeated input is answered without even re-parsing it.
+   * Full verification; the cache is consulted by the caller. A success is offered to the cache
+   * under `cacheKey`: the input the caller was given (the token, or the whole header value), so
+   * a repeated input is answered without even re-parsing it.
    */
   async function run(token: string, profile: Profile, cacheKey = token) {
     const nowMs = Date.now();
@@ -116,7 +116,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
     profile.checkClaims(claims, nowMs);
     const auth = toAuthContext(token, header, claims, issuer);
-    profile.cache?.set(cacheKey, {
+    profile.cache?.offer(cacheKey, {
       auth,
       key,
       store,
@@ -142,6 +142,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return Promise.reject(refusal);
   }
 
+  const cachedFor = (authorization: string | readonly string[] | undefined) =>
+    typeof authorization === 'string'
+      ? accessProfile.cache?.get(authorization, Date.now())
+      : undefined;
+
   // Not `async`: a cache hit costs one map lookup and an already-resolved promise.
   function verify(token: string): Promise<AuthContext> {
     const hit = accessProfile.cache?.get(token, Date.now());
@@ -152,9 +157,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     authorization: string | readonly string[] | undefined,
   ): Promise<AuthContext> {
     // The same header value always yields the same token, so a hit needs no parsing.
-    const cacheKey = typeof authorization === 'string' ? authorization : undefined;
-    const hit = cacheKey === undefined ? undefined : accessProfile.cache?.get(cacheKey, Date.now());
+    const hit = cachedFor(authorization);
     if (hit !== undefined) return Promise.resolve(hit);
+    const cacheKey = typeof authorization === 'string' ? authorization : undefined;
     let token: string;
     try {
       token = extractBearerToken(authorization);
@@ -173,13 +178,30 @@ export function createVerifier(options: VerifierOptions): Verifier {
     cache: undefined,
   });
 
-  return {
+  const verifier: Verifier = {
     verify,
     authenticate,
     verifyIdToken: (token, idOptions) => run(token, idProfile(idOptions)).catch(refuse),
     challenge: config.challenge,
   };
+  if (accessProfile.cache) cacheLookups.set(verifier, cachedFor);
+  return verifier;
 }
+
+type CacheLookup = (
+  authorization: string | readonly string[] | undefined,
+) => AuthContext | undefined;
+
+// Not on the public `Verifier`: only the adapters' shared handler answers a hit without a promise.
+const cacheLookups = new WeakMap<Verifier, CacheLookup>();
+
+/**
+ * The verifier's cache, read synchronously: `authenticate`'s answer for this header value when it
+ * is a hit (same checks: `exp`, `nbf`, key still current), else `undefined`. Absent for
+ * verifiers not made by `createVerifier` or with the cache off.
+ */
+export const cacheLookupOf = (verifier: Verifier): CacheLookup | undefined =>
+  cacheLookups.get(verifier);
 
 function createKeyStore(config: ResolvedOptions, issuer: string): KeyStore {
   if (config.secret) return createSecretKeyStore(issuer, config.secret);

@@ -1,7 +1,7 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatehouseError } from '../src/errors.js';
-import { createAuthHandler, failureFor } from '../src/middleware.js';
+import { createAuthHandler, failureFor, whenAuthenticated } from '../src/middleware.js';
 import { GatehouseConfigError } from '../src/options.js';
 import { createVerifier } from '../src/verify.js';
 
@@ -29,6 +29,38 @@ describe('createAuthHandler', () => {
     const handler = createAuthHandler(base);
     const auth = await handler.authenticate(`Bearer ${await issuer.mint({ scope: 'a b' })}`, {});
     expect(auth).toMatchObject({ subject: 'user-123', issuer: issuer.url, scopes: ['a', 'b'] });
+  });
+
+  it('answers a cache hit (and an anonymous optional request) without a promise', async () => {
+    const handler = createAuthHandler(base);
+    const header = `Bearer ${await issuer.mint()}`;
+    // First sight verifies; the second admits the token to the cache; the third is a hit.
+    expect(handler.authenticate(header, {})).toBeInstanceOf(Promise);
+    const admitted = await handler.authenticate(header, {});
+    const hit = handler.authenticate(header, {});
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toBe(admitted);
+    expect(createAuthHandler({ ...base, optional: true }).authenticate(undefined, {})).toBe(
+      undefined,
+    );
+    // With resolveUser the user lookup may need I/O: always a promise.
+    const withUser = createAuthHandler({ ...base, resolveUser: () => ({ id: 1 }) });
+    await withUser.authenticate(header, {});
+    await withUser.authenticate(header, {});
+    expect(withUser.authenticate(header, {})).toBeInstanceOf(Promise);
+  });
+
+  it('turns a verifier of your own that throws into a rejection, never a throw', async () => {
+    const verifier = {
+      challenge: {},
+      verify: () => Promise.reject(new Error('unused')),
+      verifyIdToken: () => Promise.reject(new Error('unused')),
+      authenticate: () => {
+        throw new GatehouseError('invalid_token', 'bad_signature', 'no');
+      },
+    };
+    const outcome = createAuthHandler(verifier).authenticate('Bearer x', {});
+    await expect(outcome).rejects.toMatchObject({ reason: 'bad_signature' });
   });
 
   it('uses a given Verifier as is, alone or with adapter options', async () => {
@@ -91,7 +123,7 @@ describe('createAuthHandler', () => {
       await quiet.authenticate(undefined, {});
       await quiet.authenticate('Basic dXNlcjpwYXNz', {});
       expect(events).toEqual([]);
-      await quiet.authenticate('Bearer not-a-jwt', {}).catch(() => undefined);
+      await expect(quiet.authenticate('Bearer not-a-jwt', {})).rejects.toBeDefined();
       expect(events).toEqual(['token_rejected']);
     });
 
@@ -125,13 +157,38 @@ describe('createAuthHandler', () => {
   });
 });
 
+describe('whenAuthenticated', () => {
+  const auth = { token: 't' } as never;
+
+  it('proceeds at once with a value, and after the promise with a promise', async () => {
+    const seen: unknown[] = [];
+    const proceed = (value: unknown) => seen.push(value);
+    whenAuthenticated(auth, proceed, () => 0);
+    expect(seen).toEqual([auth]);
+    const later = whenAuthenticated(Promise.resolve(undefined), proceed, () => 0);
+    expect(seen).toEqual([auth]);
+    await later;
+    expect(seen).toEqual([auth, undefined]);
+  });
+
+  it('hands a rejection to fail, and only that', async () => {
+    const refusal = new Error('refused');
+    const result = whenAuthenticated(
+      Promise.reject(refusal),
+      () => 'proceeded',
+      (error) => error,
+    );
+    await expect(result).resolves.toBe(refusal);
+  });
+});
+
 describe('failureFor', () => {
   const refusal = new GatehouseError('invalid_token', 'expired', 'the token expired 10 s ago');
 
   it('answers toHttpResponse with the challenge of the handler that saw the request', async () => {
     const handler = createAuthHandler({ ...base, realm: 'api' });
     const request = {};
-    await handler.authenticate(undefined, request).catch(() => undefined);
+    await expect(handler.authenticate(undefined, request)).rejects.toBeDefined();
     const failure = failureFor(refusal, request);
     expect(failure).toEqual({
       action: 'respond',
@@ -151,7 +208,7 @@ describe('failureFor', () => {
   it("delegates with the challenge headers (no content-type) when errors: 'delegate'", async () => {
     const handler = createAuthHandler({ ...base, errors: 'delegate' });
     const request = {};
-    await handler.authenticate(undefined, request).catch(() => undefined);
+    await expect(handler.authenticate(undefined, request)).rejects.toBeDefined();
     expect(failureFor(refusal, request)).toEqual({
       action: 'delegate',
       error: refusal,
@@ -166,6 +223,14 @@ describe('failureFor', () => {
   it('delegates any other error unchanged, with no headers', () => {
     const failure = new TypeError('resolver bug');
     expect(failureFor(failure, {})).toEqual({ action: 'delegate', error: failure, headers: {} });
+  });
+
+  it('wraps a falsy error, which next(null) / done(null) would take for success', () => {
+    for (const falsy of [null, undefined, 0, '', false]) {
+      const failure = failureFor(falsy, {});
+      expect(failure.action).toBe('delegate');
+      expect(failure.action === 'delegate' && failure.error).toBeInstanceOf(Error);
+    }
   });
 
   it('answers with a plain challenge for a request no handler saw', () => {

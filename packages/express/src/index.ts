@@ -9,6 +9,7 @@ import {
   type Guard,
   scopeGuard,
   type Verifier,
+  whenAuthenticated,
 } from '@gatehouse/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
@@ -32,12 +33,13 @@ export function requireAuth<User = unknown>(
 ): RequestHandler {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier);
   return (req, res, next) => {
-    handler.authenticate(authorizationHeader(req.rawHeaders), req).then(
+    whenAuthenticated(
+      handler.authenticate(authorizationHeader(req.rawHeaders), req),
       (auth) => {
         if (auth) req.auth = auth;
         next();
       },
-      (error: unknown) => fail(error, req, res, next),
+      (error) => fail(error, req, res, next),
     );
   };
 }

@@ -9,6 +9,7 @@ import {
   type Guard,
   scopeGuard,
   type Verifier,
+  whenAuthenticated,
 } from '@gatehouse/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -24,13 +25,19 @@ export type GuardHook = (request: FastifyRequest, reply: FastifyReply) => Promis
 const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, options) => {
   const handler = createAuthHandler<unknown, FastifyRequest>(options);
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
-  fastify.addHook('onRequest', async (request, reply) => {
-    try {
-      request.auth =
-        (await handler.authenticate(authorizationHeader(request.raw.rawHeaders), request)) ?? null;
-    } catch (error) {
-      return fail(error, request, reply);
-    }
+  // Callback style, not `async`: on a cache hit the request goes on without a promise.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    whenAuthenticated(
+      handler.authenticate(authorizationHeader(request.raw.rawHeaders), request),
+      (auth) => {
+        request.auth = auth ?? null;
+        done();
+      },
+      (error) => {
+        const passOn = refuse(error, request, reply);
+        if (passOn) done(passOn.error as Error);
+      },
+    );
   });
 };
 
@@ -72,16 +79,27 @@ const toHook =
     try {
       guard(request.auth ?? undefined, request);
     } catch (error) {
-      return fail(error, request, reply);
+      const passOn = refuse(error, request, reply);
+      if (passOn) throw passOn.error;
+      return reply;
     }
   };
 
-function fail(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/**
+ * Sends the refusal and returns `undefined`, or (delegated) sets its headers and returns the
+ * error for Fastify's error handling.
+ */
+function refuse(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): { error: unknown } | undefined {
   const failure = failureFor(error, request);
   if (failure.action === 'delegate') {
     reply.headers(failure.headers);
-    throw failure.error;
+    return { error: failure.error };
   }
   const { status, headers, body } = failure.response;
-  return reply.code(status).headers(headers).send(body);
+  reply.code(status).headers(headers).send(body);
+  return undefined;
 }

@@ -9,6 +9,7 @@ import {
   type Guard,
   scopeGuard,
   type Verifier,
+  whenAuthenticated,
 } from '@gatehouse/core';
 import type { Context, Middleware } from 'koa';
 
@@ -31,16 +32,16 @@ export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | RequireAuthOptions<User>,
 ): Middleware {
   const handler = createAuthHandler<User, Context>(optionsOrVerifier);
-  return async (ctx, next) => {
-    let auth: Awaited<ReturnType<typeof handler.authenticate>>;
-    try {
-      auth = await handler.authenticate(authorizationHeader(ctx.req.rawHeaders), ctx);
-    } catch (error) {
-      return fail(error, ctx);
-    }
-    if (auth) ctx.state.auth = auth;
-    await next();
-  };
+  // Not `async`: on a cache hit the request goes on to `next()` without an extra promise.
+  return (ctx, next) =>
+    whenAuthenticated<User, unknown>(
+      handler.authenticate(authorizationHeader(ctx.req.rawHeaders), ctx),
+      (auth) => {
+        if (auth) ctx.state.auth = auth;
+        return next();
+      },
+      (error) => fail(error, ctx),
+    );
 }
 
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */
