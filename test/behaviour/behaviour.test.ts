@@ -29,8 +29,9 @@ describe.each(FRAMEWORKS)('$name', ({ start }) => {
     }
     try {
       const fresh = row.jwksDown ? headerValues(row, await TOKENS[row.token!](fixture)) : headers;
-      const response = await send(app, row, fresh);
-      check(row, response, token);
+      for (let sent = 0; sent < (row.repeat ?? 1); sent++) {
+        check(row, await send(app, row, fresh), token);
+      }
     } finally {
       if (row.jwksDown) fixture.issuer.setFault(null);
     }

@@ -20,6 +20,11 @@ export interface Row {
   token?: TokenKind;
   /** Keys were fetched, then the issuer went down for this request. */
   jwksDown?: boolean;
+  /**
+   * Send the same request this many times, each answer checked: the first verifies, the second
+   * admits the token to the cache, later ones are cache hits (answered without a promise).
+   */
+  repeat?: number;
   expect: {
     status: number;
     /**
@@ -159,9 +164,23 @@ export const ROWS: readonly Row[] = [
   // RFC 6750 §3.1 insufficient_scope, per-route guards
   { name: 'requireScopes with the scope → 200', route: 'scoped', token: 'scoped', expect: ok },
   {
+    name: 'requireScopes, same token 4× (cache hits) → 200 every time',
+    route: 'scoped',
+    token: 'scoped',
+    repeat: 4,
+    expect: ok,
+  },
+  {
     name: 'requireScopes, scope missing → 403 with scope=',
     route: 'scoped',
     token: 'otherScope',
+    expect: missingScope(SCOPE),
+  },
+  {
+    name: 'requireScopes, same token without the scope 4× (cache hits) → 403 every time',
+    route: 'scoped',
+    token: 'otherScope',
+    repeat: 4,
     expect: missingScope(SCOPE),
   },
   {
@@ -235,6 +254,13 @@ export const ROWS: readonly Row[] = [
   },
   { name: 'optional, valid token → 200 with sub', variant: 'optional', token: 'valid', expect: ok },
   {
+    name: 'optional, same token 4× (cache hits) → 200 with sub every time',
+    variant: 'optional',
+    token: 'valid',
+    repeat: 4,
+    expect: ok,
+  },
+  {
     name: 'optional, bad token → still 401 invalid_token',
     variant: 'optional',
     token: 'garbage',
@@ -264,6 +290,13 @@ export const ROWS: readonly Row[] = [
     name: 'resolveUser hit → 200 with the user',
     variant: 'users',
     token: 'valid',
+    expect: { ...ok, user: { id: 1, name: 'Ada' } },
+  },
+  {
+    name: 'resolveUser, same token 4× → 200 with the user every time',
+    variant: 'users',
+    token: 'valid',
+    repeat: 4,
     expect: { ...ok, user: { id: 1, name: 'Ada' } },
   },
   {
