@@ -11,7 +11,7 @@ import { rememberRequest, settingsOf } from './internal/request-state.js';
 import { DEFAULTS, GatehouseConfigError, parseOrThrow, type VerifierOptions } from './options.js';
 import type { AuthContext } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
-import { cacheLookupOf, createVerifier, type Verifier } from './verify.js';
+import { authenticateNowOf, createVerifier, type Verifier } from './verify.js';
 
 /** Options every adapter adds to the verifier's. `Request` is the framework's request type. */
 export interface AdapterOptions<User = unknown, Request = unknown> {
@@ -137,20 +137,20 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     errors: adapter.errors ?? DEFAULTS.errors,
   };
 
-  const cached = resolve === undefined ? cacheLookupOf(verifier) : undefined;
-  // `async` so a verifier of your own that throws instead of rejecting is still a refusal.
-  const verify = async (authorization: string | readonly string[] | undefined) =>
-    (await verifier.authenticate(authorization)) as AuthContext<User>;
+  // A verifier of your own answers with a promise; `async` also turns a throw into a refusal.
+  const authenticateNow =
+    authenticateNowOf(verifier) ??
+    (async (authorization: string | readonly string[] | undefined) =>
+      verifier.authenticate(authorization));
 
   return {
     challenge: verifier.challenge,
     authenticate(authorization, request) {
       rememberRequest(request, settings);
       if (optional && !hasBearerCredential(authorization)) return undefined;
-      const hit = cached?.(authorization);
-      if (hit !== undefined) return hit as AuthContext<User>;
-      const auth = verify(authorization);
-      return resolve ? auth.then((verified) => resolve(verified, request)) : auth;
+      const outcome = authenticateNow(authorization) as AuthOutcome<User>;
+      if (resolve === undefined) return outcome;
+      return Promise.resolve(outcome).then((auth) => resolve(auth as AuthContext, request));
     },
   };
 }

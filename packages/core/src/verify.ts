@@ -142,24 +142,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return Promise.reject(refusal);
   }
 
-  const cachedFor = (authorization: string | readonly string[] | undefined) =>
-    typeof authorization === 'string'
-      ? accessProfile.cache?.get(authorization, Date.now())
-      : undefined;
-
   // Not `async`: a cache hit costs one map lookup and an already-resolved promise.
   function verify(token: string): Promise<AuthContext> {
     const hit = accessProfile.cache?.get(token, Date.now());
     return hit === undefined ? run(token, accessProfile).catch(refuse) : Promise.resolve(hit);
   }
 
-  function authenticate(
-    authorization: string | readonly string[] | undefined,
-  ): Promise<AuthContext> {
+  /** `authenticate`, but a cache hit is the `AuthContext` itself rather than a promise. */
+  function authenticateNow(authorization: Authorization): AuthContext | Promise<AuthContext> {
     // The same header value always yields the same token, so a hit needs no parsing.
-    const hit = cachedFor(authorization);
-    if (hit !== undefined) return Promise.resolve(hit);
     const cacheKey = typeof authorization === 'string' ? authorization : undefined;
+    const hit = cacheKey === undefined ? undefined : accessProfile.cache?.get(cacheKey, Date.now());
+    if (hit !== undefined) return hit;
     let token: string;
     try {
       token = extractBearerToken(authorization);
@@ -167,6 +161,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       return refuse(error);
     }
     return run(token, accessProfile, cacheKey).catch(refuse);
+  }
+
+  function authenticate(authorization: Authorization): Promise<AuthContext> {
+    const outcome = authenticateNow(authorization);
+    return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
   }
 
   // The ID token's audience is a client, not this API: checkIdTokenClaims checks it.
@@ -184,24 +183,23 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verifyIdToken: (token, idOptions) => run(token, idProfile(idOptions)).catch(refuse),
     challenge: config.challenge,
   };
-  if (accessProfile.cache) cacheLookups.set(verifier, cachedFor);
+  immediate.set(verifier, authenticateNow);
   return verifier;
 }
 
-type CacheLookup = (
-  authorization: string | readonly string[] | undefined,
-) => AuthContext | undefined;
+type Authorization = string | readonly string[] | undefined;
+type AuthenticateNow = (authorization: Authorization) => AuthContext | Promise<AuthContext>;
 
 // Not on the public `Verifier`: only the adapters' shared handler answers a hit without a promise.
-const cacheLookups = new WeakMap<Verifier, CacheLookup>();
+const immediate = new WeakMap<Verifier, AuthenticateNow>();
 
 /**
- * The verifier's cache, read synchronously: `authenticate`'s answer for this header value when it
- * is a hit (same checks: `exp`, `nbf`, key still current), else `undefined`. Absent for
- * verifiers not made by `createVerifier` or with the cache off.
+ * `verifier.authenticate` answering a cache hit with the `AuthContext` itself instead of a
+ * promise (same checks on the hit: `exp`, `nbf`, key still current). Only for verifiers made by
+ * `createVerifier`.
  */
-export const cacheLookupOf = (verifier: Verifier): CacheLookup | undefined =>
-  cacheLookups.get(verifier);
+export const authenticateNowOf = (verifier: Verifier): AuthenticateNow | undefined =>
+  immediate.get(verifier);
 
 function createKeyStore(config: ResolvedOptions, issuer: string): KeyStore {
   if (config.secret) return createSecretKeyStore(issuer, config.secret);
