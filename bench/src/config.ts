@@ -1,8 +1,14 @@
 /** How long and how big each part of the run is; `--smoke` shrinks everything to seconds. */
 export interface BenchConfig {
   smoke: boolean;
-  /** Interleaved rounds per measurement; the median is reported. */
+  /** HTTP: interleaved rounds per measurement; the median is reported. */
   rounds: number;
+  /**
+   * In-process and growth: interleaved rounds. Many short rounds rather than a few long ones:
+   * this VM's speed drifts over seconds, and short interleaved slices spread a drift over every
+   * contender alike.
+   */
+  verifyRounds: number;
   /** In-process: milliseconds per measurement and per warm-up. */
   verifyMs: number;
   warmupMs: number;
@@ -27,20 +33,21 @@ export interface BenchConfig {
 
 const FULL: BenchConfig = {
   smoke: false,
-  rounds: 3,
-  verifyMs: 1500,
+  rounds: 5,
+  verifyRounds: 15,
+  verifyMs: 250,
   warmupMs: 500,
   // Larger than Gatehouse's default 10 000-entry cache: cycling through exactly 10 000 tokens
   // would turn the "distinct" workload into a cache-hit workload after the first pass.
   verifyPool: 20_000,
   inFlight: 64,
-  httpSeconds: 5,
+  httpSeconds: 3,
   httpWarmupSeconds: 1,
   connections: 50,
   httpPool: 50_000,
   keyCounts: [1, 10, 100, 1000],
   issuerCounts: [1, 3, 10],
-  growthMs: 1000,
+  growthMs: 200,
   growthPool: 2000,
   floodSize: 100_000,
   floodWarmup: 20_000,
@@ -49,6 +56,7 @@ const FULL: BenchConfig = {
 const SMOKE: BenchConfig = {
   smoke: true,
   rounds: 1,
+  verifyRounds: 1,
   verifyMs: 100,
   warmupMs: 30,
   verifyPool: 1000,

@@ -68,10 +68,16 @@ pnpm --filter @gatehouse/bench profile [core|<server, e.g. koa+gatehouse>] [dist
 - **Tokens** come from \`@gatehouse/testing\` (\`createTestIssuer({ algorithms: ['RS256', 'ES256'] })\`,
   2048-bit RSA, P-256), minted before any timing (${mint}). Every token is distinct (own \`sub\`, \`jti\`).
   The JWKS and discovery documents are served by that issuer on 127.0.0.1.
-- **Rounds**: every measurement is repeated in ${config.rounds} interleaved rounds (all contenders of a
-  group one after another, the order rotated each round, after an untimed warm-up); the median
-  round is reported, so machine noise hits every contender alike.
-- **Verify (in-process)**: ${config.verifyMs / 1000} s per measurement; "one at a time" awaits each call
+- **Rounds**: every measurement is repeated in interleaved rounds (all contenders of a group one
+  after another, the order rotated each round, after an untimed warm-up): ${config.verifyRounds} short rounds
+  in-process and for growth, ${config.rounds} rounds over HTTP, where a group is one framework's contenders. The
+  median round is reported. **Every ratio** (× floor, × bare, × best peer, × first point, and the
+  targets) **is paired**: the median over rounds of the two contenders' ratio within the round.
+  This VM's speed drifts by ±20 % over seconds; contenders measured seconds apart share the
+  drift, which a ratio of two medians would keep.
+- **Verify (in-process)**: ${config.verifyMs / 1000} s per measurement and round; every cell (contender × mode ×
+  workload) has its own instance, so its own cache, and goes on in the pool where its last round
+  stopped, so no cell is handed tokens still cached from an earlier one. "One at a time" awaits each call
   (synchronous contenders are simply called); "64 in flight" keeps ${config.inFlight} calls pending (async
   contenders only). "Repeated" is one token over and over; "distinct" cycles through ${config.verifyPool.toLocaleString('en-US')}
   tokens — more than Gatehouse's 10,000-entry cache (a pool of exactly 10,000 would turn into a
@@ -96,7 +102,7 @@ pnpm --filter @gatehouse/bench profile [core|<server, e.g. koa+gatehouse>] [dist
   \`allowedIss\`/\`allowedAud\` so it checks what the others check). Gatehouse: \`requireAuth({ issuer, audience })\`
   (Express, Koa), \`app.register(gatehouse, { issuer, audience })\` (Fastify). Before load, every server
   must answer 200 with the token's \`sub\`, and 401 to no header, a forged signature and a wrong audience.
-- **Growth**: Gatehouse, RS256, one call at a time, ${config.growthMs / 1000} s per point. Keys: a JWKS of N keys
+- **Growth**: Gatehouse, RS256, one call at a time, ${config.growthMs / 1000} s per point and round. Keys: a JWKS of N keys
   (ES256 fillers, the RS256 signing key last), \`keyFetch.maxKeys\` raised to 1,000 for every point
   (the default refuses sets over 100 keys). Issuers: \`issuer: [N urls]\`, tokens alternating between them.
 - **Memory**: a child process with \`--expose-gc\`, one verifier with default options; warm-up of

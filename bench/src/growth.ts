@@ -3,7 +3,7 @@ import { createTestIssuer } from '@gatehouse/testing';
 import type { BenchConfig } from './config.js';
 import { type BenchIssuer, mintPool } from './fixtures.js';
 import { opsOneAtATime } from './in-process/measure.js';
-import { median, ratio } from './stats.js';
+import { median, pairedRatio } from './stats.js';
 
 /** Gatehouse throughput at one point of a growth curve. */
 export interface GrowthResult {
@@ -110,8 +110,8 @@ export async function runGrowthSection(
       for (const token of point.tokens) await point.uncached.verify(token);
       await point.cached.verify(point.tokens[0]!);
     }
-    for (let round = -1; round < config.rounds; round++) {
-      if (round >= 0) log(`  round ${round + 1}/${config.rounds}`);
+    for (let round = -1; round < config.verifyRounds; round++) {
+      if (round >= 0) log(`  round ${round + 1}/${config.verifyRounds}`);
       const ms = round < 0 ? config.warmupMs : config.growthMs;
       for (let k = 0; k < points.length; k++) {
         const point = points[(k + Math.max(round, 0)) % points.length]!;
@@ -152,7 +152,6 @@ export async function runGrowthSection(
     const key = workload === 'distinct, cache off' ? 'distinct' : 'repeated';
     for (const dimension of ['keys in the JWKS', 'trusted issuers'] as const) {
       const line = points.filter((p) => p.dimension === dimension);
-      const first = median(line[0]?.[key] ?? []);
       for (const point of line) {
         const opsPerSec = median(point[key]);
         results.push({
@@ -161,7 +160,7 @@ export async function runGrowthSection(
           workload,
           opsPerSec,
           rounds: point[key].map(Math.round),
-          vsFirst: ratio(opsPerSec, first),
+          vsFirst: pairedRatio(point[key], line[0]?.[key] ?? []),
         });
       }
     }

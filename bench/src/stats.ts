@@ -6,6 +6,16 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/**
+ * The median over rounds of `a[r] / b[r]`. Two contenders measured in the same round share that
+ * round's machine speed, so their ratio cancels the drift that a ratio of two medians keeps
+ * (on this VM a cell's rounds spread by ±20 %). NaN unless both have the same rounds.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  if (a.length === 0 || a.length !== b.length) return Number.NaN;
+  return median(a.map((value, round) => ratio(value, b[round])));
+}
+
 /** a / b, or NaN when either side is missing. */
 export function ratio(a: number | undefined, b: number | undefined): number {
   if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) {

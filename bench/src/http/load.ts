@@ -11,19 +11,22 @@ export interface LoadResult {
 
 /**
  * Runs autocannon against `url` in this process. One token: a fixed header (autocannon
- * pre-encodes the request). Several: each request takes the next token of the pool, so a pool
- * larger than any cache makes every request a cache miss.
+ * pre-encodes the request). Several: each request takes the next token of the pool, from
+ * `cursor` on, so a pool larger than any cache makes every request a cache miss.
  */
 export async function load(
   url: string,
   tokens: readonly string[],
   options: { connections: number; seconds: number },
+  cursor: { index: number } = { index: 0 },
 ): Promise<LoadResult> {
   // autocannon ends a run at the first sample tick after `duration`: for sub-second (smoke)
   // runs, one sample of exactly the run's length.
   const sampleInt = Math.min(1000, options.seconds * 1000);
   const common = { url, connections: options.connections, duration: options.seconds, sampleInt };
-  let next = 0;
+  // Goes on where the last load of this cursor stopped, so a server never sees a token again
+  // before the whole pool has passed.
+  let next = cursor.index % tokens.length;
   const result =
     tokens.length === 1
       ? await autocannon({ ...common, headers: { authorization: `Bearer ${tokens[0]}` } })
@@ -41,6 +44,7 @@ export async function load(
             },
           ],
         });
+  cursor.index = next;
   return {
     // requests.average is per sample.
     reqPerSec: (result.requests.average * 1000) / sampleInt,

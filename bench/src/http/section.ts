@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { BenchConfig } from '../config.js';
 import { type BenchIssuer, keyFor, tamper } from '../fixtures.js';
-import { median, ratio } from '../stats.js';
+import { median, pairedRatio, ratio } from '../stats.js';
 import { type Framework, HTTP_CONTENDERS, type HttpContender } from './contenders.js';
 import { type LoadResult, load } from './load.js';
 import { pinToCpu, type ServerProcess, startServer } from './server-process.js';
@@ -103,6 +103,7 @@ export async function runHttpSection(
   const cells: {
     contender: HttpContender;
     workload: HttpResult['workload'];
+    cursor: { index: number };
     loads: LoadResult[];
     micros: number[];
   }[] = [];
@@ -128,22 +129,34 @@ export async function runHttpSection(
       if (problem) failures.push(`HTTP ${contender.name}: ${problem}`);
     }
     const workloads = { repeated: [pool[0]!], distinct: pool } as const;
+    const frameworks = [...new Set(HTTP_CONTENDERS.map((c) => c.framework))];
+    const groupKeys = (['repeated', 'distinct'] as const).flatMap((workload) =>
+      frameworks.map((framework) => [workload, framework] as const),
+    );
     for (const workload of ['repeated', 'distinct'] as const) {
       for (const contender of HTTP_CONTENDERS) {
-        if (servers.has(contender.name)) cells.push({ contender, workload, loads: [], micros: [] });
+        if (servers.has(contender.name)) {
+          cells.push({ contender, workload, cursor: { index: 0 }, loads: [], micros: [] });
+        }
       }
     }
     const measure = async (round: number, seconds: number, record: boolean) => {
-      for (const workload of ['repeated', 'distinct'] as const) {
-        const group = cells.filter((c) => c.workload === workload);
+      // One framework's contenders back to back, so the ratios to its bare server and best
+      // peer compare measurements seconds apart.
+      for (const [workload, framework] of groupKeys) {
+        const group = cells.filter(
+          (c) => c.workload === workload && c.contender.framework === framework,
+        );
         for (let k = 0; k < group.length; k++) {
           const cell = group[(k + round) % group.length]!;
           const server = servers.get(cell.contender.name)!;
           const before = await server.usage();
-          const result = await load(server.url, workloads[workload], {
-            connections: config.connections,
-            seconds,
-          });
+          const result = await load(
+            server.url,
+            workloads[workload],
+            { connections: config.connections, seconds },
+            cell.cursor,
+          );
           const after = await server.usage();
           if (!record) continue;
           cell.loads.push(result);
@@ -193,10 +206,15 @@ export async function runHttpSection(
       (r) => r.framework === row.framework && r.workload === row.workload,
     );
     const bare = same.find((r) => r.kind === 'bare');
-    const bestPeer = Math.max(...same.filter((r) => r.kind === 'peer').map((r) => r.reqPerSec));
+    const bestPeer = same
+      .filter((r) => r.kind === 'peer')
+      .reduce<HttpResult | undefined>(
+        (best, r) => (best && best.reqPerSec >= r.reqPerSec ? best : r),
+        undefined,
+      );
     if (row.kind === 'bare') continue;
-    row.vsBare = ratio(row.reqPerSec, bare?.reqPerSec);
-    row.vsBestPeer = ratio(row.reqPerSec, bestPeer);
+    row.vsBare = pairedRatio(row.rounds, bare?.rounds ?? []);
+    row.vsBestPeer = pairedRatio(row.rounds, bestPeer?.rounds ?? []);
     row.cpuVsBare = ratio(bare?.serverMicrosPerReq, row.serverMicrosPerReq);
   }
   return { results, failures, warnings, placement: placementFor(pin) };

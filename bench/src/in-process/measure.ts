@@ -3,14 +3,24 @@ import type { VerifyContender } from './contenders.js';
 /** Checks the clock only every BATCH calls so the clock does not dominate cheap calls. */
 const BATCH = 32;
 
+/**
+ * Where a measurement stopped in its token pool. The next measurement of the same contender goes
+ * on from there: restarting at 0 would replay tokens its cache may still hold, turning part of a
+ * "distinct" workload into cache hits.
+ */
+export interface Cursor {
+  index: number;
+}
+
 /** Calls per second, each call awaited (or, for synchronous contenders, called) one at a time. */
 export async function opsOneAtATime(
   contender: VerifyContender,
   tokens: readonly string[],
   durationMs: number,
+  cursor: Cursor = { index: 0 },
 ): Promise<number> {
   const n = tokens.length;
-  let index = 0;
+  let index = cursor.index % n;
   let calls = 0;
   const start = performance.now();
   const end = start + durationMs;
@@ -30,6 +40,7 @@ export async function opsOneAtATime(
     calls += BATCH;
     now = performance.now();
   }
+  cursor.index = index;
   return calls / ((now - start) / 1000);
 }
 
@@ -39,9 +50,10 @@ export async function opsInFlight(
   tokens: readonly string[],
   durationMs: number,
   width: number,
+  cursor: Cursor = { index: 0 },
 ): Promise<number> {
   const n = tokens.length;
-  let index = 0;
+  let index = cursor.index % n;
   let calls = 0;
   const start = performance.now();
   const end = start + durationMs;
@@ -56,5 +68,6 @@ export async function opsInFlight(
     }
   };
   await Promise.all(Array.from({ length: width }, lane));
+  cursor.index = index;
   return calls / ((performance.now() - start) / 1000);
 }

@@ -1,8 +1,8 @@
 import type { BenchConfig } from '../config.js';
 import { type BenchAlg, type BenchIssuer, hostileTokens } from '../fixtures.js';
-import { median, ratio } from '../stats.js';
+import { median, pairedRatio } from '../stats.js';
 import { type ContenderSetup, peerContenders, type VerifyContender } from './contenders.js';
-import { opsInFlight, opsOneAtATime } from './measure.js';
+import { type Cursor, opsInFlight, opsOneAtATime } from './measure.js';
 
 /** One cell of the in-process table. */
 export interface VerifyResult {
@@ -12,14 +12,20 @@ export interface VerifyResult {
   mode: 'one at a time' | 'in flight';
   opsPerSec: number;
   rounds: number[];
-  /** Against the floor, same algorithm and workload, one at a time. */
+  /** Against the floor, same algorithm and workload, one at a time (paired by round). */
   vsFloor: number;
   error?: string;
 }
 
+/**
+ * One contender in one mode on one workload. Every cell has its own contender instance (so its
+ * own cache) and its own place in the pool, so no cell is handed tokens another cell left in a
+ * shared cache.
+ */
 interface Cell {
   contender: VerifyContender;
   mode: VerifyResult['mode'];
+  cursor: Cursor;
   rounds: number[];
   error?: string;
 }
@@ -68,8 +74,8 @@ async function measureCell(
   width: number,
 ): Promise<number> {
   return cell.mode === 'in flight'
-    ? opsInFlight(cell.contender, tokens, ms, width)
-    : opsOneAtATime(cell.contender, tokens, ms);
+    ? opsInFlight(cell.contender, tokens, ms, width, cell.cursor)
+    : opsOneAtATime(cell.contender, tokens, ms, cell.cursor);
 }
 
 /**
@@ -92,19 +98,25 @@ export async function runVerifySection(
   }[] = [];
   for (const alg of ['RS256', 'ES256'] as const) {
     const pool = pools[alg];
-    const contenders = await buildContenders({ issuer, alg }, failures);
     const hostile = await hostileTokens(issuer, alg, pool[0]!);
-    const usable: VerifyContender[] = [];
-    for (const contender of contenders) {
-      const problem = await checkContender(contender, pool[0]!, hostile);
-      if (problem) failures.push(`${alg} ${contender.name}: ${problem}`);
-      else usable.push(contender);
-    }
+    // A fresh, checked set of contenders per workload and mode; the checks run on each set.
+    const checkedContenders = async (label: string) => {
+      const usable: VerifyContender[] = [];
+      for (const contender of await buildContenders({ issuer, alg }, failures)) {
+        const problem = await checkContender(contender, pool[0]!, hostile);
+        if (problem) failures.push(`${alg} ${label} ${contender.name}: ${problem}`);
+        else usable.push(contender);
+      }
+      return usable;
+    };
     for (const workload of ['repeated', 'distinct'] as const) {
       const cells: Cell[] = [];
-      for (const contender of usable) {
-        cells.push({ contender, mode: 'one at a time', rounds: [] });
-        if (contender.async) cells.push({ contender, mode: 'in flight', rounds: [] });
+      const inFlight = (await checkedContenders(workload)).filter((c) => c.async);
+      for (const contender of await checkedContenders(workload)) {
+        cells.push({ contender, mode: 'one at a time', cursor: { index: 0 }, rounds: [] });
+        const twin = inFlight.find((c) => c.name === contender.name);
+        if (twin)
+          cells.push({ contender: twin, mode: 'in flight', cursor: { index: 0 }, rounds: [] });
       }
       groups.push({ alg, workload, tokens: workload === 'repeated' ? [pool[0]!] : pool, cells });
     }
@@ -130,15 +142,14 @@ export async function runVerifySection(
   };
   log('  warm-up');
   await run(0, config.warmupMs, false);
-  for (let round = 0; round < config.rounds; round++) {
-    log(`  round ${round + 1}/${config.rounds}`);
+  for (let round = 0; round < config.verifyRounds; round++) {
+    log(`  round ${round + 1}/${config.verifyRounds}`);
     await run(round, config.verifyMs, true);
   }
 
   const results: VerifyResult[] = [];
   for (const group of groups) {
     const floorCell = group.cells.find((c) => !c.contender.checksClaims);
-    const floorOps = floorCell ? median(floorCell.rounds) : Number.NaN;
     for (const cell of group.cells) {
       const opsPerSec = median(cell.rounds);
       results.push({
@@ -148,7 +159,7 @@ export async function runVerifySection(
         mode: cell.mode,
         opsPerSec,
         rounds: cell.rounds.map(Math.round),
-        vsFloor: ratio(opsPerSec, floorOps),
+        vsFloor: floorCell ? pairedRatio(cell.rounds, floorCell.rounds) : Number.NaN,
         ...(cell.error ? { error: cell.error } : {}),
       });
     }
