@@ -33,7 +33,7 @@ export interface BenchConfig {
 
 const FULL: BenchConfig = {
   smoke: false,
-  rounds: 5,
+  rounds: 8,
   verifyRounds: 15,
   verifyMs: 250,
   warmupMs: 500,
@@ -41,7 +41,7 @@ const FULL: BenchConfig = {
   // would turn the "distinct" workload into a cache-hit workload after the first pass.
   verifyPool: 20_000,
   inFlight: 64,
-  httpSeconds: 3,
+  httpSeconds: 2,
   httpWarmupSeconds: 1,
   connections: 50,
   httpPool: 50_000,

@@ -71,6 +71,11 @@ export interface KeyStore {
    * invalid_token/ambiguous_key, or temporarily_unavailable/keys_unavailable with `retryAfter`.
    */
   getKey(alg: string, kid: string | undefined): Promise<KeyObject>;
+  /**
+   * `getKey`'s answer when it needs no I/O and is a key: the current set holds exactly one match.
+   * Otherwise `undefined`, and the caller asks `getKey`. Spares the common case a promise.
+   */
+  keyNow(alg: string, kid: string | undefined): KeyObject | undefined;
   /** Synchronous: is `key` still in the current key set? Used to invalidate cached verifications. */
   isCurrent(key: KeyObject): boolean;
 }
@@ -156,6 +161,10 @@ export function createStaticKeyStore(
       if (key === AMBIGUOUS) throw ambiguousKeyError(kid);
       if (key === undefined) throw noKeyError(kid);
       return key;
+    },
+    keyNow(alg, kid) {
+      const key = findKey(set, alg, kid);
+      return key === AMBIGUOUS ? undefined : key;
     },
     isCurrent: (key) => set.keys.has(key),
   };

@@ -80,72 +80,79 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * under `cacheKey`: the input the caller was given (the token, or the whole header value), so
    * a repeated input is answered without even re-parsing it.
    */
-  async function run(token: string, profile: Profile, cacheKey = token) {
-    const nowMs = Date.now();
-    const { header, claims, signingInput, signature } = decodeCompactJws(
-      token,
-      config.maxTokenLength,
-    );
-    if (!config.algorithms.has(header.alg)) {
-      throw invalidToken(
-        'unsupported_algorithm',
-        'the token is signed with an algorithm this API does not accept',
+  async function run(token: string, profile: Profile, cacheKey = token): Promise<AuthContext> {
+    try {
+      const nowMs = Date.now();
+      const { header, claims, signingInput, signature } = decodeCompactJws(
+        token,
+        config.maxTokenLength,
       );
-    }
-    profile.checkType(header, claims);
-    const issuer = claims.iss;
-    if (typeof issuer !== 'string')
-      throw invalidToken('missing_claim', 'the token has no "iss" claim');
-    const store = stores.get(issuer);
-    if (store === undefined)
-      throw invalidToken('issuer_mismatch', 'the token is from an issuer this API does not trust');
-    profile.checkAudience(claims);
-    checkTimeClaims(claims, {
-      nowMs,
-      toleranceMs: config.clockToleranceMs,
-      maxTokenAgeMs: config.maxTokenAgeMs,
-    });
-    if (header.kid !== undefined && typeof header.kid !== 'string') {
-      throw invalidToken('malformed_token', 'the token header "kid" is not a string');
-    }
+      if (!config.algorithms.has(header.alg)) {
+        throw invalidToken(
+          'unsupported_algorithm',
+          'the token is signed with an algorithm this API does not accept',
+        );
+      }
+      profile.checkType(header, claims);
+      const issuer = claims.iss;
+      if (typeof issuer !== 'string')
+        throw invalidToken('missing_claim', 'the token has no "iss" claim');
+      const store = stores.get(issuer);
+      if (store === undefined)
+        throw invalidToken(
+          'issuer_mismatch',
+          'the token is from an issuer this API does not trust',
+        );
+      profile.checkAudience(claims);
+      checkTimeClaims(claims, {
+        nowMs,
+        toleranceMs: config.clockToleranceMs,
+        maxTokenAgeMs: config.maxTokenAgeMs,
+      });
+      if (header.kid !== undefined && typeof header.kid !== 'string') {
+        throw invalidToken('malformed_token', 'the token header "kid" is not a string');
+      }
 
-    const key = await store.getKey(header.alg, header.kid);
-    if (!verifySignature(header.alg, key, signingInput, signature)) {
-      throw invalidToken('bad_signature', 'the token signature is not valid');
-    }
+      const key =
+        store.keyNow(header.alg, header.kid) ?? (await store.getKey(header.alg, header.kid));
+      if (!verifySignature(header.alg, key, signingInput, signature)) {
+        throw invalidToken('bad_signature', 'the token signature is not valid');
+      }
 
-    profile.checkClaims(claims, nowMs);
-    const auth = toAuthContext(token, header, claims, issuer);
-    profile.cache?.offer(cacheKey, {
-      auth,
-      key,
-      store,
-      expiresMs: (claims.exp as number) * 1000 + config.clockToleranceMs,
-      notBeforeMs: typeof claims.nbf === 'number' ? claims.nbf * 1000 - config.clockToleranceMs : 0,
-    });
-    return auth;
+      profile.checkClaims(claims, nowMs);
+      const auth = toAuthContext(token, header, claims, issuer);
+      profile.cache?.offer(cacheKey, {
+        auth,
+        key,
+        store,
+        expiresMs: (claims.exp as number) * 1000 + config.clockToleranceMs,
+        notBeforeMs:
+          typeof claims.nbf === 'number' ? claims.nbf * 1000 - config.clockToleranceMs : 0,
+      });
+      return auth;
+    } catch (error) {
+      throw refusal(error);
+    }
   }
 
   /** Every refusal passes here once: unexpected errors become an outage, never a 500. */
-  function refuse(error: unknown): Promise<never> {
-    const refusal = isGatehouseError(error)
+  function refusal(error: unknown): GatehouseError {
+    const refused = isGatehouseError(error)
       ? error
       : new GatehouseError(
           'temporarily_unavailable',
           'keys_unavailable',
           'the token could not be checked now',
-          {
-            cause: error,
-          },
+          { cause: error },
         );
-    emit(config.onEvent, { type: 'token_rejected', code: refusal.code, reason: refusal.reason });
-    return Promise.reject(refusal);
+    emit(config.onEvent, { type: 'token_rejected', code: refused.code, reason: refused.reason });
+    return refused;
   }
 
   // Not `async`: a cache hit costs one map lookup and an already-resolved promise.
   function verify(token: string): Promise<AuthContext> {
     const hit = accessProfile.cache?.get(token, Date.now());
-    return hit === undefined ? run(token, accessProfile).catch(refuse) : Promise.resolve(hit);
+    return hit === undefined ? run(token, accessProfile) : Promise.resolve(hit);
   }
 
   /** `authenticate`, but a cache hit is the `AuthContext` itself rather than a promise. */
@@ -158,9 +165,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     try {
       token = extractBearerToken(authorization);
     } catch (error) {
-      return refuse(error);
+      return Promise.reject(refusal(error));
     }
-    return run(token, accessProfile, cacheKey).catch(refuse);
+    return run(token, accessProfile, cacheKey);
   }
 
   function authenticate(authorization: Authorization): Promise<AuthContext> {
@@ -180,7 +187,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const verifier: Verifier = {
     verify,
     authenticate,
-    verifyIdToken: (token, idOptions) => run(token, idProfile(idOptions)).catch(refuse),
+    verifyIdToken: (token, idOptions) => run(token, idProfile(idOptions)),
     challenge: config.challenge,
   };
   immediate.set(verifier, authenticateNow);

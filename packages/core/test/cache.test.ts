@@ -144,7 +144,12 @@ describe('verified-token cache', () => {
 
   it('keeps at most max entries, and nothing offered only once', () => {
     const cache = new VerifiedTokenCache(3);
-    const store = { issuer: 'x', getKey: async () => ({}) as never, isCurrent: () => true };
+    const store = {
+      issuer: 'x',
+      getKey: async () => ({}) as never,
+      keyNow: () => undefined,
+      isCurrent: () => true,
+    };
     const entry = () => ({
       auth: {} as never,
       key: {} as never,

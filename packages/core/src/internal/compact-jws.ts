@@ -36,24 +36,10 @@ export function decodeCompactJws(token: string, maxLength: number): DecodedJws {
   const headerPart = token.slice(0, first);
   const payloadPart = token.slice(first + 1, second);
   const signaturePart = token.slice(second + 1);
-  if (
-    !BASE64URL.test(headerPart) ||
-    !BASE64URL.test(payloadPart) ||
-    !BASE64URL.test(signaturePart)
-  ) {
+  if (!BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) {
     throw invalidToken('malformed_token', 'the token is not a JWT');
   }
-
-  const header = decodeObject(headerPart) as JwtHeader | undefined;
-  if (!header || typeof header.alg !== 'string') {
-    throw invalidToken('malformed_token', 'the token header is not valid');
-  }
-  if (header.crit !== undefined) {
-    throw invalidToken('unsupported_header', 'the token header has critical extensions');
-  }
-  if (header.b64 !== undefined) {
-    throw invalidToken('unsupported_header', 'unencoded payloads (b64) are not accepted');
-  }
+  const header = headers.get(headerPart) ?? decodeHeader(headerPart);
   const claims = decodeObject(payloadPart) as JwtClaims | undefined;
   if (!claims) throw invalidToken('malformed_token', 'the token payload is not a JSON object');
 
@@ -63,6 +49,29 @@ export function decodeCompactJws(token: string, maxLength: number): DecodedJws {
     signingInput: token.slice(0, second),
     signature: Buffer.from(signaturePart, 'base64url'),
   };
+}
+
+// Every token signed with one key carries the same header segment, byte for byte, so its decoded
+// and checked form is kept. Bounded: emptied when full, so varied (hostile) headers cost a
+// clear now and then, never memory. Entries are frozen: they are shared by every token.
+const HEADERS_KEPT = 64;
+const headers = new Map<string, JwtHeader>();
+
+function decodeHeader(segment: string): JwtHeader {
+  if (!BASE64URL.test(segment)) throw invalidToken('malformed_token', 'the token is not a JWT');
+  const header = decodeObject(segment) as JwtHeader | undefined;
+  if (!header || typeof header.alg !== 'string') {
+    throw invalidToken('malformed_token', 'the token header is not valid');
+  }
+  if (header.crit !== undefined) {
+    throw invalidToken('unsupported_header', 'the token header has critical extensions');
+  }
+  if (header.b64 !== undefined) {
+    throw invalidToken('unsupported_header', 'unencoded payloads (b64) are not accepted');
+  }
+  if (headers.size >= HEADERS_KEPT) headers.clear();
+  headers.set(segment, Object.freeze(header));
+  return header;
 }
 
 function decodeObject(segment: string): Record<string, unknown> | undefined {

@@ -71,17 +71,24 @@ export class RemoteKeyStore implements KeyStore {
   }
 
   async getKey(alg: string, kid: string | undefined): Promise<KeyObject> {
+    const key = this.#usableKey(alg, kid);
+    if (key === AMBIGUOUS) throw ambiguousKeyError(kid);
+    return key ?? this.#getKeySlow(alg, kid);
+  }
+
+  keyNow(alg: string, kid: string | undefined): KeyObject | undefined {
+    const key = this.#usableKey(alg, kid);
+    return key === AMBIGUOUS ? undefined : key;
+  }
+
+  /** The match in the current set while it is usable (refreshing it in the background once stale). */
+  #usableKey(alg: string, kid: string | undefined): ReturnType<typeof findKey> | undefined {
     const set = this.#set;
-    if (set !== undefined) {
-      const now = Date.now();
-      if (now < this.#usableUntil) {
-        if (now >= this.#freshUntil) this.#refreshInBackground(now);
-        const key = findKey(set, alg, kid);
-        if (key === AMBIGUOUS) throw ambiguousKeyError(kid);
-        if (key !== undefined) return key;
-      }
-    }
-    return this.#getKeySlow(alg, kid);
+    if (set === undefined) return undefined;
+    const now = Date.now();
+    if (now >= this.#usableUntil) return undefined;
+    if (now >= this.#freshUntil) this.#refreshInBackground(now);
+    return findKey(set, alg, kid);
   }
 
   isCurrent(key: KeyObject): boolean {

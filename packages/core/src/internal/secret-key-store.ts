@@ -7,6 +7,7 @@ export function createSecretKeyStore(issuer: string, secret: Uint8Array): KeySto
   return {
     issuer,
     getKey: async () => key,
+    keyNow: () => key,
     isCurrent: (candidate) => candidate === key,
   };
 }
