@@ -1,7 +1,7 @@
 import type { BenchConfig } from './config.js';
 import type { HttpPlacement } from './http/section.js';
 import { growthTable, httpTable, memoryTable, targetTable, verifyTable } from './report.js';
-import { markdownTable, median } from './stats.js';
+import { formatRatio, markdownTable, median, pairedRatio } from './stats.js';
 import type { Results, TargetCheck } from './targets.js';
 
 /** Where and when the run happened. */
@@ -102,6 +102,9 @@ pnpm --filter @gatehouse/bench profile [core|<server, e.g. koa+gatehouse>] [dist
   \`allowedIss\`/\`allowedAud\` so it checks what the others check). Gatehouse: \`requireAuth({ issuer, audience })\`
   (Express, Koa), \`app.register(gatehouse, { issuer, audience })\` (Fastify). Before load, every server
   must answer 200 with the token's \`sub\`, and 401 to no header, a forged signature and a wrong audience.
+  "+no-op" is the bare app plus one middleware (Express \`app.use\`, Koa \`app.use\`, Fastify
+  \`onRequest\` hook) that only sets \`auth\` to a constant: what any authentication middleware costs
+  that framework before doing any work — a reference, not a contender.
 - **Growth**: Gatehouse, RS256, one call at a time, ${config.growthMs / 1000} s per point and round. Keys: a JWKS of N keys
   (ES256 fillers, the RS256 signing key last), \`keyFetch.maxKeys\` raised to 1,000 for every point
   (the default refuses sets over 100 keys). Issuers: \`issuer: [N urls]\`, tokens alternating between them.
@@ -131,7 +134,7 @@ ${markdownTable(growthTable(results.growth))}
 ${markdownTable(memoryTable(results.memory))}
 ${profile ? profileSection(profile) : ''}
 ## Notes
-${[spreadNote(results), ...ceilingNotes(results)].filter(Boolean).join('\n')}
+${[spreadNote(results), ...middlewareNotes(results), ...ceilingNotes(results)].filter(Boolean).join('\n')}
 - Peers' README set-ups, as measured here: the get-jwks + @fastify/jwt README example fetches
   \`<iss>/.well-known/jwks.json\` for whatever \`iss\` the token names and sets no issuer or audience
   check. Against this issuer (JWKS at \`/jwks\`) it answers 500 \`JWKS_REQUEST_FAILED\` to every token;
@@ -147,6 +150,24 @@ ${[spreadNote(results), ...ceilingNotes(results)].filter(Boolean).join('\n')}
 
 ${problems.length ? problems.map((p) => `- ${p}`).join('\n') : '- none: every contender passed its checks and answered 2xx under load.'}
 `;
+}
+
+/**
+ * What one middleware costs each framework before it does anything (the no-op row), next to
+ * Gatehouse answering a cached token: the "≥ 0.9× bare" target includes the former.
+ */
+function middlewareNotes(results: Results): string[] {
+  const notes: string[] = [];
+  for (const framework of ['express', 'koa', 'fastify']) {
+    const rows = results.http.filter((r) => r.framework === framework && r.workload === 'repeated');
+    const noOp = rows.find((r) => r.kind === 'no-op');
+    const gatehouse = rows.find((r) => r.kind === 'gatehouse');
+    if (!noOp || !gatehouse) continue;
+    notes.push(
+      `- ${framework}, repeated token: one middleware that does nothing (no-op row) runs at ${formatRatio(noOp.vsBare)} the bare app; Gatehouse answering from its cache at ${formatRatio(gatehouse.vsBare)} the bare app and ${formatRatio(pairedRatio(gatehouse.rounds, noOp.rounds))} the no-op app.`,
+    );
+  }
+  return notes;
 }
 
 /**

@@ -5,19 +5,26 @@ export type Framework = 'express' | 'koa' | 'fastify';
 export interface HttpContender {
   name: string;
   framework: Framework;
-  kind: 'bare' | 'gatehouse' | 'peer';
+  /**
+   * `no-op`: the bare app plus one middleware that only sets `auth` to a constant — what any
+   * authentication middleware costs on that framework before doing any work.
+   */
+  kind: 'bare' | 'no-op' | 'gatehouse' | 'peer';
 }
 
-/** Every HTTP contender, grouped by framework: bare first, then Gatehouse, then the peers. */
+/** Every HTTP contender, grouped by framework: bare, no-op, Gatehouse, then the peers. */
 export const HTTP_CONTENDERS: HttpContender[] = [
   { name: 'express', framework: 'express', kind: 'bare' },
+  { name: 'express+no-op', framework: 'express', kind: 'no-op' },
   { name: 'express+gatehouse', framework: 'express', kind: 'gatehouse' },
   { name: 'express+oauth2-jwt-bearer', framework: 'express', kind: 'peer' },
   { name: 'express+express-jwt', framework: 'express', kind: 'peer' },
   { name: 'koa', framework: 'koa', kind: 'bare' },
+  { name: 'koa+no-op', framework: 'koa', kind: 'no-op' },
   { name: 'koa+gatehouse', framework: 'koa', kind: 'gatehouse' },
   { name: 'koa+koa-jwt', framework: 'koa', kind: 'peer' },
   { name: 'fastify', framework: 'fastify', kind: 'bare' },
+  { name: 'fastify+no-op', framework: 'fastify', kind: 'no-op' },
   { name: 'fastify+gatehouse', framework: 'fastify', kind: 'gatehouse' },
   { name: 'fastify+fastify-jwt', framework: 'fastify', kind: 'peer' },
 ];

@@ -13,12 +13,26 @@ function listen(app: Express): Promise<number> {
   });
 }
 
+const NO_OP_AUTH = { subject: 'user-0' };
+
 /** Express 5 apps: bare, Gatehouse, and the peers configured as their READMEs show. */
 export const expressApps: Record<string, StartServer> = {
   express: async () => {
     const app = express();
     app.get('/', (_req, res) => {
       res.json({ sub: null });
+    });
+    return listen(app);
+  },
+
+  'express+no-op': async () => {
+    const app = express();
+    app.use((req, _res, next) => {
+      (req as unknown as { auth: unknown }).auth = NO_OP_AUTH;
+      next();
+    });
+    app.get('/', (req, res) => {
+      res.json({ sub: (req as unknown as { auth: typeof NO_OP_AUTH }).auth.subject });
     });
     return listen(app);
   },

@@ -18,6 +18,19 @@ export const fastifyApps: Record<string, StartServer> = {
     return listen(app);
   },
 
+  'fastify+no-op': async () => {
+    const app = Fastify();
+    app.decorateRequest('noOpAuth', null);
+    app.addHook('onRequest', (request, _reply, done) => {
+      (request as unknown as { noOpAuth: unknown }).noOpAuth = { subject: 'user-0' };
+      done();
+    });
+    app.get('/', async (request) => ({
+      sub: (request as unknown as { noOpAuth: { subject: string } }).noOpAuth.subject,
+    }));
+    return listen(app);
+  },
+
   'fastify+gatehouse': async (config: ServerConfig) => {
     const { gatehouse } = await import('@gatehouse/fastify');
     const app = Fastify();

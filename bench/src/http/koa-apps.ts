@@ -29,6 +29,16 @@ export const koaApps: Record<string, StartServer> = {
     return listen(app);
   },
 
+  'koa+no-op': async () => {
+    const app = new Koa();
+    app.use((ctx, next) => {
+      ctx.state.auth = { subject: 'user-0' } as never;
+      return next();
+    });
+    app.use(subjectRoute((state) => state.auth?.subject));
+    return listen(app);
+  },
+
   'koa+gatehouse': async (config: ServerConfig) => {
     const { requireAuth } = await import('@gatehouse/koa');
     const app = new Koa();

@@ -60,7 +60,7 @@ async function checkServer(
 ): Promise<string | undefined> {
   const ok = await probe(server.url, `Bearer ${valid}`);
   if (ok.status !== 200) return `answered ${ok.status} to a valid token`;
-  if (contender.kind === 'bare') return undefined;
+  if (contender.kind === 'bare' || contender.kind === 'no-op') return undefined;
   if (ok.sub !== 'user-0') return `answered sub=${String(ok.sub)} instead of user-0`;
   const kid = keyFor(issuer, 'RS256').kid;
   const wrongAudience = await issuer.mint(
@@ -214,7 +214,7 @@ export async function runHttpSection(
       );
     if (row.kind === 'bare') continue;
     row.vsBare = pairedRatio(row.rounds, bare?.rounds ?? []);
-    row.vsBestPeer = pairedRatio(row.rounds, bestPeer?.rounds ?? []);
+    if (row.kind !== 'no-op') row.vsBestPeer = pairedRatio(row.rounds, bestPeer?.rounds ?? []);
     row.cpuVsBare = ratio(bare?.serverMicrosPerReq, row.serverMicrosPerReq);
   }
   return { results, failures, warnings, placement: placementFor(pin) };
