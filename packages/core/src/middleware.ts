@@ -58,8 +58,8 @@ export interface AuthHandler<User = unknown, Request = unknown> {
    * Authenticates one request from its `Authorization` header value(s): the `AuthContext` (with
    * `user` when `resolveUser` is set), or `undefined` when the handler is `optional` and the
    * request carries no credentials. Given directly, without a promise, for a verified-token
-   * cache hit without `resolveUser` and for an anonymous optional request, so the commonest
-   * request costs no microtask; otherwise a promise (see `whenAuthenticated`). Refusals reject
+   * cache hit (with `resolveUser`: and a user-cache hit) and for an anonymous optional request,
+   * so the commonest request costs no microtask; otherwise a promise (see `whenAuthenticated`). Refusals reject
    * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw.
    */
   authenticate(
@@ -148,9 +148,11 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     authenticate(authorization, request) {
       rememberRequest(request, settings);
       if (optional && !hasBearerCredential(authorization)) return undefined;
-      const outcome = authenticateNow(authorization) as AuthOutcome<User>;
-      if (resolve === undefined) return outcome;
-      return Promise.resolve(outcome).then((auth) => resolve(auth as AuthContext, request));
+      const outcome = authenticateNow(authorization);
+      if (resolve === undefined) return outcome as AuthOutcome<User>;
+      return outcome instanceof Promise
+        ? outcome.then((auth) => resolve(auth, request))
+        : resolve(outcome, request);
     },
   };
 }

@@ -34,11 +34,14 @@ export interface UserResolverOptions<User = unknown, Request = unknown> {
   unknownUser?: 'reject' | 'continue';
 }
 
-/** Returns a copy of `auth` with `user` set; never changes `auth` itself. */
+/**
+ * Returns a copy of `auth` with `user` set; never changes `auth` itself. A cached user is given
+ * at once, without a promise; anything else (a lookup, a refusal) is a promise.
+ */
 export type UserResolver<User = unknown, Request = unknown> = (
   auth: AuthContext,
   request: Request,
-) => Promise<AuthContext<User>>;
+) => AuthContext<User> | Promise<AuthContext<User>>;
 
 /**
  * Wraps `resolveUser` with a bounded TTL cache (lru-cache) and single-flight per (issuer, sub):
@@ -79,11 +82,8 @@ export function createUserResolver<User = unknown, Request = unknown>(
   const call = async (auth: AuthContext, request: Request): Promise<User | undefined> =>
     (await resolveUser(auth, request)) ?? undefined;
 
-  const lookup = (auth: AuthContext, request: Request): Promise<User | undefined> => {
-    if (!cache || auth.subject === undefined) return call(auth, request);
-    const key = JSON.stringify([auth.issuer, auth.subject]);
-    const hit = cache.get(key);
-    if (hit) return Promise.resolve(hit.user);
+  const lookup = (auth: AuthContext, request: Request, key: string | undefined) => {
+    if (!cache || key === undefined) return call(auth, request);
     let pending = inFlight.get(key);
     if (!pending) {
       pending = call(auth, request).then(
@@ -102,11 +102,18 @@ export function createUserResolver<User = unknown, Request = unknown>(
     return pending;
   };
 
-  return async (auth, request) => {
-    const user = await lookup(auth, request);
+  const resolveNow = async (auth: AuthContext, request: Request, key: string | undefined) => {
+    const user = await lookup(auth, request, key);
     if (user === undefined && reject) {
       throw invalidToken('unknown_subject', 'the token subject is not a known user');
     }
     return { ...auth, user };
+  };
+
+  return (auth, request) => {
+    const key =
+      cache && auth.subject !== undefined ? JSON.stringify([auth.issuer, auth.subject]) : undefined;
+    const hit = key === undefined ? undefined : cache?.get(key);
+    return hit ? { ...auth, user: hit.user } : resolveNow(auth, request, key);
   };
 }

@@ -43,11 +43,23 @@ describe('createAuthHandler', () => {
     expect(createAuthHandler({ ...base, optional: true }).authenticate(undefined, {})).toBe(
       undefined,
     );
-    // With resolveUser the user lookup may need I/O: always a promise.
+    // With resolveUser: at once when both the token and the user are cached.
     const withUser = createAuthHandler({ ...base, resolveUser: () => ({ id: 1 }) });
-    await withUser.authenticate(header, {});
-    await withUser.authenticate(header, {});
     expect(withUser.authenticate(header, {})).toBeInstanceOf(Promise);
+    await withUser.authenticate(header, {});
+    expect(withUser.authenticate(header, {})).toMatchObject({
+      subject: 'user-123',
+      user: { id: 1 },
+    });
+    // Without a user cache the resolver may do I/O every time: always a promise.
+    const uncached = createAuthHandler({
+      ...base,
+      resolveUser: () => ({ id: 1 }),
+      userCache: false,
+    });
+    await uncached.authenticate(header, {});
+    await uncached.authenticate(header, {});
+    expect(uncached.authenticate(header, {})).toBeInstanceOf(Promise);
   });
 
   it('turns a verifier of your own that throws into a rejection, never a throw', async () => {

@@ -34,8 +34,12 @@ describe('createUserResolver', () => {
       iss: auth.issuer,
     }));
     const resolve = createUserResolver({ resolveUser });
+    expect(resolve(authFor('ada'), request)).toBeInstanceOf(Promise);
     await resolve(authFor('ada'), request);
-    await resolve(authFor('ada'), request);
+    // A cached user is given at once, on a new copy of the context.
+    const hit = resolve(authFor('ada'), request);
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toMatchObject({ subject: 'ada', user: { sub: 'ada' } });
     expect(resolveUser).toHaveBeenCalledTimes(1);
     await resolve(authFor('bob'), request);
     const other = await resolve(authFor('ada', 'https://other-as.example.test'), request);
@@ -87,14 +91,16 @@ describe('createUserResolver', () => {
     for (const missing of [null, undefined]) {
       const resolveUser = vi.fn(async () => missing);
       const resolve = createUserResolver({ resolveUser });
-      const error = await resolve(authFor('ghost'), request).catch((e: unknown) => e);
+      const error = await Promise.resolve(resolve(authFor('ghost'), request)).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(GatehouseError);
       expect(error).toMatchObject({
         code: 'invalid_token',
         reason: 'unknown_subject',
         status: 401,
       });
-      await resolve(authFor('ghost'), request).catch(() => undefined);
+      await expect(resolve(authFor('ghost'), request)).rejects.toBeDefined();
       expect(resolveUser).toHaveBeenCalledTimes(2);
     }
   });
