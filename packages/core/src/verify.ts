@@ -270,7 +270,7 @@ function toAuthContext(
     typeof clientIdClaim === 'string' ? clientIdClaim : typeof azp === 'string' ? azp : undefined;
   const auth: AuthContext = {
     token,
-    header: Object.freeze(header),
+    header, // already frozen: decodeCompactJws shares it between tokens
     claims: Object.freeze(claims),
     issuer,
     scopes: Object.freeze(extractScopes(claims)),
