@@ -15,7 +15,13 @@ for (const tarball of process.argv.slice(2)) {
     execFileSync('tar', ['-xzf', tarball, '-C', dir]);
     const pkg = join(dir, 'package');
     const problem = (text) => problems.push(`${basename(tarball)}: ${text}`);
-    for (const file of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']) {
+    for (const file of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'dist/index.js',
+      'dist/index.d.ts',
+    ]) {
       if (!existsSync(join(pkg, file))) problem(`${file} is missing`);
     }
     const text = readFileSync(join(pkg, 'package.json'), 'utf8');

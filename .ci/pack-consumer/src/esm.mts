@@ -54,4 +54,6 @@ await check(await fastify.listen({ port: 0, host: '127.0.0.1' }).then((url) => `
 await fastify.close();
 
 await issuer.close();
-console.log('ESM consumer: core, Express, Koa and Fastify verified a token from @gatehouse/testing');
+console.log(
+  'ESM consumer: core, Express, Koa and Fastify verified a token from @gatehouse/testing',
+);
