@@ -7,34 +7,15 @@ import {
   isSupportedAlgorithm,
 } from './algorithms.js';
 import type { ClaimRules } from './claims.js';
+import { GatehouseConfigError } from './config-error.js';
+import { DEFAULTS } from './defaults.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
 import { urlProblem } from './internal/fetch-json.js';
 import { describeIssue } from './internal/option-hints.js';
 import type { KeyFetchSettings } from './jwks.js';
+import { normalizeTyp, type TypePolicy } from './token-kind.js';
 import type { EventListener } from './types.js';
-
-/** Every default in one place; durations in seconds, sizes in bytes. */
-export const DEFAULTS = Object.freeze({
-  algorithms: ASYMMETRIC_ALGORITHMS as readonly string[],
-  clockTolerance: 5,
-  maxTokenLength: 8192,
-  typ: 'lenient' as const,
-  cache: Object.freeze({ max: 10_000 }),
-  keyFetch: Object.freeze({
-    timeout: 5,
-    cooldown: 30,
-    maxAge: 600,
-    maxStale: 86_400,
-    maxBytes: 512 * 1024,
-    maxKeys: 100,
-  }),
-  // Adapter options (see `AdapterOptions` in middleware.ts).
-  optional: false,
-  unknownUser: 'reject' as const,
-  errors: 'respond' as const,
-  userCache: Object.freeze({ max: 1000, ttl: 60 }),
-});
 
 /** Options of `createVerifier`. Durations are seconds or strings such as `'30s'`. */
 export interface VerifierOptions {
@@ -81,6 +62,12 @@ export interface VerifierOptions {
     maxBytes?: number;
     /** Most keys taken from one JWKS. Default 100. */
     maxKeys?: number;
+    /**
+     * A discovered `jwks_uri` must be on the issuer's origin (true of Auth0, Okta, Entra ID,
+     * Keycloak and Cognito; not of Google). Default false. Loopback and link-local targets are
+     * refused for other issuers either way.
+     */
+    sameOrigin?: boolean;
   };
   /** Allow `http:` issuers and key URLs on non-loopback hosts. Default false. */
   allowInsecureRequests?: boolean;
@@ -92,18 +79,8 @@ export interface VerifierOptions {
   onEvent?: EventListener;
 }
 
-/** Thrown by `createVerifier` and the adapters for invalid options; names each bad option. */
-export class GatehouseConfigError extends Error {
-  override readonly name = 'GatehouseConfigError';
-  readonly issues: readonly { path: string; message: string }[];
-  constructor(issues: readonly { path: string; message: string }[]) {
-    super(`Invalid Gatehouse options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    this.issues = issues;
-  }
-}
-
 /** Options after validation: durations in milliseconds, lists as sets. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends TypePolicy {
   issuers: readonly string[];
   audiences: ReadonlySet<string>;
   jwksUri: string | undefined;
@@ -113,11 +90,10 @@ export interface ResolvedOptions {
   clockToleranceMs: number;
   maxTokenAgeMs: number | undefined;
   maxTokenLength: number;
-  /** Accepted `typ` values, lower-case without `application/`; `typRequired`: absent is refused. */
-  types: ReadonlySet<string>;
-  typRequired: boolean;
   requiredClaims: readonly string[];
   claimRules: ClaimRules | undefined;
+  /** The predicate rules of `claimRules`: re-run on every cache hit. */
+  claimPredicates: ClaimRules | undefined;
   cacheMax: number;
   keyFetch: KeyFetchSettings;
   challenge: ChallengeOptions;
@@ -197,6 +173,7 @@ const schema = z.strictObject({
       maxStale: duration.optional(),
       maxBytes: positiveInt.optional(),
       maxKeys: positiveInt.optional(),
+      sameOrigin: z.boolean().optional(),
     })
     .optional(),
   allowInsecureRequests: z.boolean().optional(),
@@ -317,6 +294,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     typRequired: typ !== 'lenient',
     requiredClaims: options.requiredClaims ?? [],
     claimRules: options.claims as ClaimRules | undefined,
+    claimPredicates: predicatesOf(options.claims as ClaimRules | undefined),
     cacheMax: options.cache === false ? 0 : (options.cache?.max ?? DEFAULTS.cache.max),
     keyFetch: {
       timeoutMs: durationMs(fetch.timeout, DEFAULTS.keyFetch.timeout),
@@ -326,6 +304,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       maxBytes: fetch.maxBytes ?? DEFAULTS.keyFetch.maxBytes,
       maxKeys: fetch.maxKeys ?? DEFAULTS.keyFetch.maxKeys,
       allowInsecureRequests: insecure,
+      sameOrigin: fetch.sameOrigin ?? false,
     },
     challenge: {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
@@ -337,8 +316,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   };
 }
 
-/** RFC 7515 §4.1.9: `typ` is a media type whose `application/` prefix may be omitted; compare case-insensitively. */
-export function normalizeTyp(typ: string): string {
-  const lower = typ.toLowerCase();
-  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+function predicatesOf(rules: ClaimRules | undefined): ClaimRules | undefined {
+  const predicates = Object.entries(rules ?? {}).filter(([, rule]) => typeof rule === 'function');
+  return predicates.length === 0 ? undefined : Object.fromEntries(predicates);
 }

@@ -1,16 +1,13 @@
+import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
 import {
-  type AuthContext,
-  type AuthHandlerOptions,
   authorizationHeader,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { Context, Middleware } from 'koa';
 
 export type { AuthenticatedContext } from './types.js';
@@ -78,6 +75,10 @@ function fail(error: unknown, ctx: Context): void {
   const failure = failureFor(error, ctx);
   if (failure.action === 'delegate') {
     ctx.set(failure.headers);
+    // Koa's own error handler clears every header and then sets only `err.headers`.
+    if (Object.keys(failure.headers).length > 0) {
+      Object.assign(failure.error as object, { headers: failure.headers });
+    }
     throw failure.error;
   }
   const { status, headers, body } = failure.response;
