@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Type-checks every ```ts snippet of the READMEs under `strict`, against the built packages'
-// types (dist/*.d.ts, what users get): node .ci/readme-snippets.mjs (after `pnpm build`).
+// types (their `exports`, what users get): node .ci/readme-snippets.mjs (after `pnpm build`).
 // The snippets of one file form one module, in order, so a later snippet may use what an
 // earlier one declared (`app`, `options`). Errors are reported at the README's own line.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,14 +53,16 @@ for (const source of sources) {
   origins.set(file, { source, from });
 }
 
-const paths = Object.fromEntries(
-  packages.map((name) => [`@gatehouse/${name}`, [join(root, `packages/${name}/dist/index.d.ts`)]]),
-);
+// @gatehouse/* resolve through their package.json `exports` (subpaths included), as for a user.
+mkdirSync(join(scratch, 'node_modules', '@gatehouse'), { recursive: true });
+for (const name of packages) {
+  symlinkSync(join(root, 'packages', name), join(scratch, 'node_modules', '@gatehouse', name));
+}
 writeFileSync(
   join(scratch, 'tsconfig.json'),
   JSON.stringify({
     extends: join(root, 'tsconfig.base.json'),
-    compilerOptions: { noEmit: true, paths, noUnusedLocals: false },
+    compilerOptions: { noEmit: true, noUnusedLocals: false },
     include: ['*.ts'],
   }),
 );
