@@ -51,10 +51,17 @@ describe('tampered and stripped tokens, on a warm cache', () => {
     const [header, payload, signature] = segments(token);
     await expectRefused(verifier, `${header}.${payload}.`, 'malformed_token');
     await expectRefused(verifier, `${header}.${payload}`, 'malformed_token');
+    // 342 → 340 characters: still canonical base64url, so the signature check refuses it…
     await expectRefused(
       verifier,
-      `${header}.${payload}.${signature.slice(0, -4)}`,
+      `${header}.${payload}.${signature.slice(0, -2)}`,
       'bad_signature',
+    );
+    // …341 is a length base64url never has.
+    await expectRefused(
+      verifier,
+      `${header}.${payload}.${signature.slice(0, -1)}`,
+      'malformed_token',
     );
     await expectRefused(verifier, `${header}.${payload}.AAAA`, 'bad_signature');
   });
