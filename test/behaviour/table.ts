@@ -178,6 +178,12 @@ export const ROWS: readonly Row[] = [
     expect: invalidToken('bad_signature'),
   },
   {
+    name: 'DPoP-bound token (cnf.jkt) sent as Bearer, 3× → 401 invalid_token (RFC 9449 §7.2)',
+    token: 'dpopBound',
+    repeat: 3,
+    expect: invalidToken,
+  },
+  {
     name: 'ID token for another client → 401 invalid_token',
     token: 'idToken',
     expect: invalidToken('audience_mismatch'),
