@@ -181,7 +181,7 @@ export const ROWS: readonly Row[] = [
     name: 'DPoP-bound token (cnf.jkt) sent as Bearer, 3× → 401 invalid_token (RFC 9449 §7.2)',
     token: 'dpopBound',
     repeat: 3,
-    expect: invalidToken,
+    expect: invalidToken('sender_constrained'),
   },
   {
     name: 'ID token for another client → 401 invalid_token',

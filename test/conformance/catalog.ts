@@ -121,7 +121,10 @@ export const CASES = {
     note: 'an unbound Bearer token is accepted',
   },
   'rfc9449-dpop-bound-token-with-request-context-and-no-proof-must-be-rejected-via-main-verify-path':
-    { status: 'pass', note: 'a token with cnf under Bearer is refused, invalid_token' },
+    {
+      status: 'pass',
+      note: 'a token with cnf under Bearer is refused: invalid_token, sender_constrained',
+    },
   'rfc9449-dpop-replay-must-be-detected': { status: 'not_supported', note: DPOP },
   'rfc9449-dpop-method-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },
   'rfc9449-dpop-url-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },

@@ -28,12 +28,12 @@ describe('catalog: DPoP-bound tokens under Bearer', () => {
     'rfc9449-verifier-must-reject-dpop-bound-token-when-resource-does-not-support-dpop',
     async () => {
       const token = await bound();
-      await expectRefusal(verifierOf(issuer).verify(token), 'invalid_token');
+      await expectRefusal(verifierOf(issuer).verify(token), 'invalid_token', 'sender_constrained');
       // Also on a warm verifier that has seen an unbound token first.
       const warm = verifierOf(issuer);
       const unbound = await issuer.mint();
       for (let i = 0; i < 3; i++) await warm.verify(unbound);
-      await expectRefusal(warm.verify(token), 'invalid_token');
+      await expectRefusal(warm.verify(token), 'invalid_token', 'sender_constrained');
     },
   );
 });

@@ -16,10 +16,11 @@ export function fuzzParameters<T>(ciRuns: number, examples: T[] = []): fc.Parame
   };
 }
 
-/** Any string of byte values 0–255 (what a Node header value can hold), up to `max` long. */
-export const byteString = (max: number) =>
+/** Any string of byte values 0–255 (what a Node header value can hold), `min` to `max` long. */
+export const byteString = (max: number, min = 0) =>
   fc.string({
     unit: fc.integer({ min: 0, max: 255 }).map((b) => String.fromCharCode(b)),
+    minLength: min,
     maxLength: max,
   });
 
