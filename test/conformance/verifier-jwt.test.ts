@@ -117,14 +117,17 @@ describe('catalog: sdk-verifier.jwt, sdk-verifier.jwks', () => {
         verifier.verify(await rotating.mint({}, { kid: added.kid })),
       ).resolves.toBeDefined();
       expect(rotating.requests.jwks).toBe(1);
-      // key_still_missing: reject, no further refetch within the cooldown.
+      // key_still_missing: reject (fail closed) with no further refetch: within the refetch
+      // cooldown as "retry later" (503, unknown_kid), after it as invalid_token.
       const missing = await rotating.sign(
         { alg: 'ES256', typ: 'at+jwt', kid: 'still-missing' },
         await claimsOf(rotating),
         { kid: added.kid },
       );
-      await expectRefusal(verifier.verify(missing), 'invalid_token', 'unknown_kid');
+      await expectRefusal(verifier.verify(missing), 'temporarily_unavailable', 'unknown_kid');
       expect(rotating.requests.jwks).toBe(1);
+      const afterCooldown = verifierOf(rotating, { keyFetch: { cooldown: 0 } });
+      await expectRefusal(afterCooldown.verify(missing), 'invalid_token', 'unknown_kid');
     } finally {
       await rotating.close();
     }

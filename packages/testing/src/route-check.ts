@@ -147,8 +147,19 @@ type Send = (authorization: string[]) => Promise<RouteAnswer>;
 
 async function runCase(check: CheckCase, ctx: CaseContext, send: Send, strict: boolean) {
   const authorization = await check.authorization(ctx);
-  const verdict = judge(check.expect, await answerOf(send, authorization), authorization, strict);
-  return { id: check.id, category: check.category, title: check.title, ...verdict };
+  const answer = await answerOf(send, authorization);
+  const head = { id: check.id, category: check.category, title: check.title };
+  if (
+    check.unknownKid &&
+    !(answer instanceof Error) &&
+    answer.status === 503 &&
+    answer.retryAfter
+  ) {
+    const reason = 'refused with 503 + Retry-After (a kid the issuer does not publish, yet)';
+    return { ...head, passed: true, outcome: 'pass' as const, reason };
+  }
+  const verdict = judge(check.expect, answer, authorization, strict);
+  return { ...head, ...verdict };
 }
 
 async function answerOf(send: Send, authorization: string[]): Promise<RouteAnswer | Error> {

@@ -6,6 +6,8 @@ export interface RouteAnswer {
   status: number;
   /** `WWW-Authenticate`, or undefined. */
   challenge: string | undefined;
+  /** `Retry-After`, or undefined. */
+  retryAfter: string | undefined;
   /** At most the first 64 KiB of the body. */
   body: string;
 }
@@ -38,6 +40,7 @@ export function sendRequest(
         resolve({
           status: res.statusCode ?? 0,
           challenge: Array.isArray(challenge) ? challenge.join(', ') : challenge,
+          retryAfter: res.headers['retry-after'],
           body: Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8'),
         });
       });
