@@ -85,7 +85,7 @@ describe('fuzzing the adapters over HTTP', () => {
     );
   }, 40_000);
 
-  it('a genuine token changed at one position → never 200, never 500', async () => {
+  it('a genuine token changed at one position → 400/401/503, never 200, never 500', async () => {
     const mutated = fc.tuple(fc.nat(), fc.integer({ min: 0x21, max: 0x7e })).map(([at, code]) => {
       const i = at % genuine.length;
       const char = String.fromCharCode(
@@ -96,7 +96,9 @@ describe('fuzzing the adapters over HTTP', () => {
     await fc.assert(
       fc.asyncProperty(server, mutated, async ({ port }, token) => {
         const status = await rawStatus(port, '/p', `Bearer ${token}`);
-        expect([400, 401]).toContain(status);
+        // 503 too: a changed header may name a kid the issuer does not publish, which within the
+        // key refetch cooldown is "retry later" rather than 401.
+        expect([400, 401, 503]).toContain(status);
       }),
       fuzzParameters(400),
     );
