@@ -9,7 +9,7 @@ export type {
   ProtectedRouteReport,
 } from './route-check.js';
 export { checkProtectedRoute } from './route-check.js';
-export type { CheckCategory, Expectation } from './route-check-cases.js';
+export type { CheckCategory, Expectation } from './route-check-types.js';
 export type { RequestListener, RouteTarget } from './route-target.js';
 export type {
   Alg,

@@ -1,12 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestIssuer } from './issuer.js';
-import {
-  CASES,
-  type CaseContext,
-  type CheckCase,
-  type CheckCategory,
-  type Expectation,
-} from './route-check-cases.js';
+import { CASES } from './route-check-cases.js';
+import type { CaseContext, CheckCase, CheckCategory, Expectation } from './route-check-types.js';
 import { bearerChallenge, type RouteAnswer, sendRequest } from './route-request.js';
 import { openTarget, type RouteTarget } from './route-target.js';
 import type { TestIssuer } from './types.js';
