@@ -68,10 +68,19 @@ export async function discoverIssuer(
       throw new FetchFailure(
         `discovery: ${fallback.detail} (after HTTP ${failure.status} for openid-configuration)`,
         fallback.status,
+        { url: fallback.url },
       );
     }
   }
-  return { issuer, jwksUri: readJwksUri(document, issuer, options), metadataUrl };
+  try {
+    return { issuer, jwksUri: readJwksUri(document, issuer, options), metadataUrl };
+  } catch (error) {
+    const failure = error as FetchFailure;
+    throw new FetchFailure(failure.detail, failure.status, {
+      url: metadataUrl,
+      metadataIssuer: failure.metadataIssuer,
+    });
+  }
 }
 
 function readJwksUri(document: unknown, issuer: string, options: FetchJsonOptions): string {
@@ -82,8 +91,11 @@ function readJwksUri(document: unknown, issuer: string, options: FetchJsonOption
   // A mismatch is either a misconfiguration or an attempt to pass one issuer's keys off as
   // another's: no keys from this document are trusted.
   if (metadata['issuer'] !== issuer) {
+    const named = metadata['issuer'];
     throw new FetchFailure(
-      `discovery: issuer mismatch (metadata names ${describe(metadata['issuer'])})`,
+      `discovery: issuer mismatch (metadata names ${describe(named)})`,
+      undefined,
+      typeof named === 'string' ? { metadataIssuer: bounded(named) } : {},
     );
   }
   const jwksUri = metadata['jwks_uri'];
@@ -98,12 +110,13 @@ function asFailure(error: unknown): FetchFailure {
 }
 
 function prefixed(failure: FetchFailure): FetchFailure {
-  return new FetchFailure(`discovery: ${failure.detail}`, failure.status);
+  return new FetchFailure(`discovery: ${failure.detail}`, failure.status, { url: failure.url });
 }
 
 /** A bounded, quoted rendering of an untrusted value for an event detail. */
 function describe(value: unknown): string {
   if (typeof value !== 'string') return `no string issuer (${typeof value})`;
-  const shown = value.length > 100 ? `${value.slice(0, 100)}…` : value;
-  return JSON.stringify(shown);
+  return JSON.stringify(bounded(value));
 }
+
+const bounded = (value: string) => (value.length > 100 ? `${value.slice(0, 100)}…` : value);

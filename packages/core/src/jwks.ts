@@ -78,6 +78,32 @@ export interface KeyStore {
   keyNow(alg: string, kid: string | undefined): KeyObject | undefined;
   /** Synchronous: is `key` still in the current key set? Used to invalidate cached verifications. */
   isCurrent(key: KeyObject): boolean;
+  /**
+   * Remote stores: resolves once keys are usable, fetching them now if they are not fresh;
+   * rejects with the failure (URL and cause) otherwise. Absent: the keys are configured.
+   */
+  ready?(): Promise<void>;
+  /** Remote stores: a snapshot for readiness endpoints. Absent: the keys are configured. */
+  health?(): KeyStoreHealth;
+}
+
+/** The state of one issuer's keys, for a readiness endpoint (`verifier.health()`). */
+export interface KeyStoreHealth {
+  issuer: string;
+  /** The JWKS URL, configured or discovered (absent until discovery succeeded; or static keys). */
+  jwksUri?: string;
+  /** Keys usable now: loaded, and not past `maxStale`. */
+  ready: boolean;
+  /** Usable keys in the current set (0 when not `ready`). */
+  keyCount: number;
+  /** True when the keys are past their max-age and the last refresh failed (stale-if-error). */
+  stale: boolean;
+  /** Failed refreshes in a row (0 after a success). */
+  failures: number;
+  /** When keys were last fetched, ISO 8601. */
+  lastRefresh?: string;
+  /** The last failed refresh, kept after a recovery: safe detail, URL, ISO 8601 time. */
+  lastError?: { detail: string; url?: string; at: string };
 }
 
 /** What `getRemoteKeyStore` needs: the issuer, the settings and optionally a fixed `jwksUri`. */
