@@ -13,10 +13,16 @@ export type {
 export { GatehouseError, isGatehouseError, toHttpResponse } from './errors.js';
 export * from './guards.js';
 export type { IdTokenOptions } from './id-token.js';
+export type { KeyStoreHealth } from './jwks.js';
+export type { Logger } from './logging.js';
+export { LOG_REPEAT_MS } from './logging.js';
 export * from './middleware.js';
 export type { VerifierOptions } from './options.js';
 export { DEFAULTS, GatehouseConfigError } from './options.js';
+export type { IssuerFailure, VerifierHealth } from './readiness.js';
+export { GatehouseReadinessError } from './readiness.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
+export type { MeterProviderLike, TelemetryOptions } from './telemetry.js';
 export type { AuthContext, EventListener, GatehouseEvent, JwtClaims, JwtHeader } from './types.js';
 export * from './users.js';
 export type { Verifier } from './verify.js';

@@ -193,5 +193,6 @@ export function createStaticKeyStore(
       return key === AMBIGUOUS ? undefined : key;
     },
     isCurrent: (key) => set.keys.has(key),
+    health: () => ({ issuer, ready: true, keyCount: set.keys.size, stale: false, failures: 0 }),
   };
 }

@@ -76,7 +76,8 @@ class Throttle {
 
   /** Forgets causes starting with `prefix`, so the next outage is logged at once. */
   forget(prefix: string): void {
-    for (const cause of this.#causes.keys()) if (cause.startsWith(prefix)) this.#causes.delete(cause);
+    for (const cause of this.#causes.keys())
+      if (cause.startsWith(prefix)) this.#causes.delete(cause);
   }
 }
 
@@ -284,7 +285,11 @@ function configWarnings(config: ResolvedOptions): Line[] {
       `a request may wait ${config.keyFetch.timeoutMs / 1000} s for keys while the issuer is slow. Fix: a few seconds is enough for a healthy issuer.`,
     );
   }
-  if (config.keyFetch.maxStaleMs === 0 && config.keys === undefined && config.secret === undefined) {
+  if (
+    config.keyFetch.maxStaleMs === 0 &&
+    config.keys === undefined &&
+    config.secret === undefined
+  ) {
     warn(
       'keyFetch.maxStale',
       'is 0: keys are dropped as soon as a refresh fails, so a short issuer outage refuses every request (503). Fix: leave the default (24 h).',
@@ -297,4 +302,3 @@ function without<T extends object, K extends keyof T>(value: T, key: K): Omit<T,
   const { [key]: _dropped, ...rest } = value;
   return rest;
 }
-

@@ -10,7 +10,10 @@ import type { ClaimRules } from './claims.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
 import { urlProblem } from './internal/fetch-json.js';
+import { loggerSchema, telemetrySchema } from './internal/observability-options.js';
 import type { KeyFetchSettings } from './jwks.js';
+import type { Logger } from './logging.js';
+import type { TelemetryOptions } from './telemetry.js';
 import type { EventListener } from './types.js';
 
 /** Every default in one place; durations in seconds, sizes in bytes. */
@@ -89,6 +92,16 @@ export interface VerifierOptions {
   resourceMetadata?: string;
   /** Receives key-refresh and rejection events; never a token. Must not throw. */
   onEvent?: EventListener;
+  /**
+   * pino (or `console`): one line per misconfiguration or outage, naming the cause and the fix,
+   * rate-limited per cause; per-request refusals at `debug`. See the README, "Logging".
+   */
+  logger?: Logger;
+  /**
+   * OpenTelemetry metrics and span attributes; needs the optional peer `@opentelemetry/api`.
+   * `true`: the global providers. Default off (then it costs nothing). See "Metrics and traces".
+   */
+  telemetry?: boolean | TelemetryOptions;
 }
 
 /** Thrown by `createVerifier` and the adapters for invalid options; names each bad option. */
@@ -121,6 +134,8 @@ export interface ResolvedOptions {
   keyFetch: KeyFetchSettings;
   challenge: ChallengeOptions;
   onEvent: EventListener | undefined;
+  logger: Logger | undefined;
+  telemetry: TelemetryOptions | undefined;
 }
 
 const url = z.string().superRefine((value, ctx) => {
@@ -206,6 +221,8 @@ const schema = z.strictObject({
       message: 'must be a function',
     })
     .optional(),
+  logger: loggerSchema.optional(),
+  telemetry: telemetrySchema.optional(),
 });
 
 type Issue = { path: string; message: string };
@@ -339,6 +356,8 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
         : { resourceMetadata: options.resourceMetadata }),
     },
     onEvent: options.onEvent,
+    logger: options.logger,
+    telemetry: options.telemetry === false ? undefined : options.telemetry,
   };
 }
 

@@ -63,7 +63,13 @@ export async function loadAll(stores: Iterable<KeyStore>): Promise<void> {
 export function healthOf(stores: Iterable<KeyStore>): VerifierHealth {
   const issuers = [...stores].map(
     (store): KeyStoreHealth =>
-      store.health?.() ?? { issuer: store.issuer, ready: true, keyCount: 0, stale: false, failures: 0 },
+      store.health?.() ?? {
+        issuer: store.issuer,
+        ready: true,
+        keyCount: 0,
+        stale: false,
+        failures: 0,
+      },
   );
   return { ready: issuers.every((issuer) => issuer.ready), issuers };
 }

@@ -5,6 +5,8 @@ import { type ChallengeOptions, GatehouseError, invalidToken, isGatehouseError }
 import { checkIdTokenClaims, type IdTokenOptions } from './id-token.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
 import { emit } from './internal/emit.js';
+import { createObservers, observeVerifier } from './internal/observers.js';
+import { issuerMismatch, rejectionEvent } from './internal/refusal-event.js';
 import { createSecretKeyStore } from './internal/secret-key-store.js';
 import { verifySignature } from './internal/signature.js';
 import { createStaticKeyStore, getRemoteKeyStore, type KeyStore } from './jwks.js';
@@ -14,7 +16,9 @@ import {
   resolveOptions,
   type VerifierOptions,
 } from './options.js';
+import { healthOf, loadAll, type VerifierHealth } from './readiness.js';
 import { extractScopes } from './scopes.js';
+import type { Telemetry } from './telemetry.js';
 import type { AuthContext, JwtClaims, JwtHeader } from './types.js';
 
 /** Verifies access tokens (and, on request, ID tokens) of the configured issuers. */
@@ -37,6 +41,14 @@ export interface Verifier {
    * refused.
    */
   verifyIdToken(token: string, options: IdTokenOptions): Promise<AuthContext>;
+  /**
+   * Fetches discovery and keys of every issuer now, unless they are fresh (a warm-up at start-up,
+   * or a readiness check). Rejects with `GatehouseReadinessError` naming each issuer, the URL that
+   * failed and the cause; inside the key store's backoff after a failure, at once.
+   */
+  ready(): Promise<void>;
+  /** A snapshot per issuer for a readiness endpoint: keys loaded, last refresh, last error, stale. */
+  health(): VerifierHealth;
   /** `realm` and `resource_metadata` for `toHttpResponse`. */
   readonly challenge: ChallengeOptions;
 }
@@ -62,7 +74,10 @@ interface Profile {
  * a configured secret; make network requests other than discovery and JWKS of configured issuers.
  */
 export function createVerifier(options: VerifierOptions): Verifier {
-  const config = resolveOptions(options);
+  const resolved = resolveOptions(options);
+  // The user's onEvent, the logger and the telemetry behind one listener (none: undefined).
+  const { onEvent, telemetry } = createObservers(resolved);
+  const config: ResolvedOptions = { ...resolved, onEvent };
   const stores = new Map(config.issuers.map((issuer) => [issuer, createKeyStore(config, issuer)]));
 
   const accessProfile: Profile = {
@@ -98,11 +113,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (typeof issuer !== 'string')
         throw invalidToken('missing_claim', 'the token has no "iss" claim');
       const store = stores.get(issuer);
-      if (store === undefined)
-        throw invalidToken(
-          'issuer_mismatch',
-          'the token is from an issuer this API does not trust',
-        );
+      if (store === undefined) throw issuerMismatch(issuer, config.issuers);
       profile.checkAudience(claims);
       checkTimeClaims(claims, {
         nowMs,
@@ -145,7 +156,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
           'the token could not be checked now',
           { cause: error },
         );
-    emit(config.onEvent, { type: 'token_rejected', code: refused.code, reason: refused.reason });
+    if (config.onEvent !== undefined) emit(config.onEvent, rejectionEvent(refused));
     return refused;
   }
 
@@ -184,13 +195,28 @@ export function createVerifier(options: VerifierOptions): Verifier {
     cache: undefined,
   });
 
+  const verifyIdToken = (token: string, idOptions: IdTokenOptions) =>
+    run(token, idProfile(idOptions));
+  // Telemetry wraps the entry points; without it they are the plain functions above.
+  const observed =
+    telemetry &&
+    observeVerifier(telemetry, {
+      verifyNow: (token) =>
+        accessProfile.cache?.get(token, Date.now()) ?? run(token, accessProfile),
+      authenticateNow,
+      verifyIdToken,
+      cached: accessProfile.cache !== undefined,
+    });
   const verifier: Verifier = {
-    verify,
-    authenticate,
-    verifyIdToken: (token, idOptions) => run(token, idProfile(idOptions)),
+    verify: observed?.verify ?? verify,
+    authenticate: observed?.authenticate ?? authenticate,
+    verifyIdToken: observed?.verifyIdToken ?? verifyIdToken,
+    ready: () => loadAll(stores.values()),
+    health: () => healthOf(stores.values()),
     challenge: config.challenge,
   };
-  immediate.set(verifier, authenticateNow);
+  immediate.set(verifier, observed?.authenticateNow ?? authenticateNow);
+  if (telemetry !== undefined) telemetryOf.set(verifier, telemetry);
   return verifier;
 }
 
@@ -207,6 +233,13 @@ const immediate = new WeakMap<Verifier, AuthenticateNow>();
  */
 export const authenticateNowOf = (verifier: Verifier): AuthenticateNow | undefined =>
   immediate.get(verifier);
+
+// The verifier's telemetry, for the adapter layer's user-cache counts.
+const telemetryOf = new WeakMap<Verifier, Telemetry>();
+
+/** The telemetry of a verifier made by `createVerifier` with the `telemetry` option. */
+export const telemetryOfVerifier = (verifier: Verifier): Telemetry | undefined =>
+  telemetryOf.get(verifier);
 
 function createKeyStore(config: ResolvedOptions, issuer: string): KeyStore {
   if (config.secret) return createSecretKeyStore(issuer, config.secret);

@@ -49,7 +49,7 @@ function differences(a: string, b: string): Difference[] | undefined {
     return undefined;
   }
   const found: Difference[] = [];
-  if (trimmedA.length !== a.length !== (trimmedB.length !== b.length)) found.push('slash');
+  if ((trimmedA.length !== a.length) !== (trimmedB.length !== b.length)) found.push('slash');
   if (ua.protocol !== ub.protocol) found.push('scheme');
   if (ua.hostname !== ub.hostname) {
     if (!isLoopbackHost(ua.hostname) || !isLoopbackHost(ub.hostname)) return undefined;

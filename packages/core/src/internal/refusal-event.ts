@@ -14,7 +14,10 @@ type Rejection = Extract<GatehouseEvent, { type: 'token_rejected' }>;
 const MAX_SHOWN = 200;
 
 // Details known where the error is made, read where the event is: errors stay plain.
-const mismatches = new WeakMap<GatehouseError, { tokenIssuer: string; expected: readonly string[] }>();
+const mismatches = new WeakMap<
+  GatehouseError,
+  { tokenIssuer: string; expected: readonly string[] }
+>();
 
 /**
  * A value from a token, safe for a log line: control characters (line breaks included, which
@@ -27,7 +30,10 @@ export function printable(value: string): string {
 
 /** `invalid_token` / `issuer_mismatch` for a token whose `iss` is not among `expected`. */
 export function issuerMismatch(tokenIssuer: string, expected: readonly string[]): GatehouseError {
-  const error = invalidToken('issuer_mismatch', 'the token is from an issuer this API does not trust');
+  const error = invalidToken(
+    'issuer_mismatch',
+    'the token is from an issuer this API does not trust',
+  );
   mismatches.set(error, { tokenIssuer, expected });
   return error;
 }

@@ -9,5 +9,6 @@ export function createSecretKeyStore(issuer: string, secret: Uint8Array): KeySto
     getKey: async () => key,
     keyNow: () => key,
     isCurrent: (candidate) => candidate === key,
+    health: () => ({ issuer, ready: true, keyCount: 1, stale: false, failures: 0 }),
   };
 }
