@@ -108,8 +108,7 @@ export function createLogListener(logger: Logger, config: ResolvedOptions): Even
     if (event.type === 'keys_refreshed' && event.afterFailures !== undefined) {
       state.throttle.forget(`keys ${event.issuer} `);
     }
-    const line = describe(event, config);
-    if (line !== undefined) write(logger, line, state.throttle);
+    for (const line of describe(event, config)) write(logger, line, state.throttle);
   };
 }
 
@@ -139,40 +138,48 @@ function write(logger: Logger, line: Line, throttle: Throttle): void {
   }
 }
 
-function describe(event: GatehouseEvent, config: ResolvedOptions): Line | undefined {
+function describe(event: GatehouseEvent, config: ResolvedOptions): Line[] {
   switch (event.type) {
-    case 'token_rejected':
-      if (event.tokenIssuer !== undefined && event.expectedIssuers !== undefined) {
-        return issuerMismatchLine(event.tokenIssuer, event.expectedIssuers);
-      }
-      return {
+    case 'token_rejected': {
+      const perRequest: Line = {
         level: 'debug',
         message: `Gatehouse refused a request: ${event.code} (${event.reason})`,
         fields: { event: 'gatehouse.token_rejected', ...without(event, 'type') },
       };
+      if (event.tokenIssuer === undefined || event.expectedIssuers === undefined) {
+        return [perRequest];
+      }
+      return [perRequest, issuerMismatchLine(event.tokenIssuer, event.expectedIssuers)];
+    }
     case 'keys_refresh_failed':
-      return keysFailedLine(event, config);
+      return [keysFailedLine(event, config)];
     case 'keys_refreshed':
       if (event.afterFailures === undefined) {
-        return {
-          level: 'debug',
-          message: `Gatehouse fetched ${event.keyCount} signing key(s) of issuer "${event.issuer}"`,
-          fields: { event: 'gatehouse.keys_refreshed', ...without(event, 'type') },
-        };
+        return [
+          {
+            level: 'debug',
+            message: `Gatehouse fetched ${event.keyCount} signing key(s) of issuer "${event.issuer}"`,
+            fields: { event: 'gatehouse.keys_refreshed', ...without(event, 'type') },
+          },
+        ];
       }
-      return {
-        level: 'info',
-        message:
-          `Gatehouse fetched the signing keys of issuer "${event.issuer}" again after ` +
-          `${event.afterFailures} failed attempt(s); its tokens are verified again.`,
-        fields: { event: 'gatehouse.keys_recovered', ...without(event, 'type') },
-      };
+      return [
+        {
+          level: 'info',
+          message:
+            `Gatehouse fetched the signing keys of issuer "${event.issuer}" again after ` +
+            `${event.afterFailures} failed attempt(s); its tokens are verified again.`,
+          fields: { event: 'gatehouse.keys_recovered', ...without(event, 'type') },
+        },
+      ];
     case 'discovery':
-      return {
-        level: 'debug',
-        message: `Gatehouse discovered the JWKS of issuer "${event.issuer}": ${event.jwksUri}`,
-        fields: { event: 'gatehouse.discovery', ...without(event, 'type') },
-      };
+      return [
+        {
+          level: 'debug',
+          message: `Gatehouse discovered the JWKS of issuer "${event.issuer}": ${event.jwksUri}`,
+          fields: { event: 'gatehouse.discovery', ...without(event, 'type') },
+        },
+      ];
   }
 }
 

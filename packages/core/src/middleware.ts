@@ -9,9 +9,10 @@ import {
 import { ADAPTER_KEYS, adapterOptionsSchema } from './internal/adapter-options.js';
 import { rememberRequest, settingsOf } from './internal/request-state.js';
 import { DEFAULTS, GatehouseConfigError, parseOrThrow, type VerifierOptions } from './options.js';
+import type { VerifierHealth } from './readiness.js';
 import type { AuthContext } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
-import { authenticateNowOf, createVerifier, type Verifier } from './verify.js';
+import { authenticateNowOf, createVerifier, telemetryOfVerifier, type Verifier } from './verify.js';
 
 /** Options every adapter adds to the verifier's. `Request` is the framework's request type. */
 export interface AdapterOptions<User = unknown, Request = unknown> {
@@ -68,6 +69,10 @@ export interface AuthHandler<User = unknown, Request = unknown> {
   ): AuthOutcome<User>;
   /** `realm` and `resource_metadata` of this handler's challenges. */
   readonly challenge: ChallengeOptions;
+  /** The verifier's `ready()`: fetches the issuers' keys now; rejects naming the URL and cause. */
+  ready(): Promise<void>;
+  /** The verifier's `health()`, for a readiness endpoint. */
+  health(): VerifierHealth;
 }
 
 /**
@@ -124,13 +129,16 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     ? (optionsOrVerifier as Verifier)
     : ((adapter.verifier as Verifier | undefined) ??
       createVerifier(rest as unknown as VerifierOptions));
-  const resolve = adapter.resolveUser
+  const resolveUser = adapter.resolveUser
     ? createUserResolver<User, Request>({
         resolveUser: adapter.resolveUser as ResolveUser<User, Request>,
         ...(adapter.userCache === undefined ? {} : { userCache: adapter.userCache }),
         ...(adapter.unknownUser === undefined ? {} : { unknownUser: adapter.unknownUser }),
       })
     : undefined;
+  const telemetry = telemetryOfVerifier(verifier);
+  const resolve =
+    resolveUser && telemetry !== undefined ? telemetry.observeUsers(resolveUser) : resolveUser;
   const optional = adapter.optional ?? DEFAULTS.optional;
   const settings = {
     challenge: verifier.challenge,
@@ -145,6 +153,9 @@ export function createAuthHandler<User = unknown, Request = unknown>(
 
   return {
     challenge: verifier.challenge,
+    // A verifier of your own may have neither: then there is nothing to load or report.
+    ready: async () => verifier.ready?.(),
+    health: () => verifier.health?.() ?? { ready: true, issuers: [] },
     authenticate(authorization, request) {
       rememberRequest(request, settings);
       if (optional && !hasBearerCredential(authorization)) return undefined;

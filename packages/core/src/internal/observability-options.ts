@@ -13,15 +13,16 @@ export const loggerSchema = z.custom<Logger>(
   { message: 'must be a logger such as pino or console (with warn, error, info or debug)' },
 );
 
-/** The `telemetry` option: on/off, or the meter provider to use. */
-export const telemetrySchema = z.union([
-  z.boolean(),
-  z.strictObject({
-    meterProvider: z
-      .custom<MeterProviderLike>(
-        (value) => typeof (value as { getMeter?: unknown } | null)?.getMeter === 'function',
-        { message: 'must be an OpenTelemetry MeterProvider' },
-      )
-      .optional(),
-  }),
-]);
+/** The `telemetry` option: on/off, or `{ meterProvider }` (one message for every wrong shape). */
+export const telemetrySchema = z.custom<boolean | { meterProvider?: MeterProviderLike }>(
+  (value) => {
+    if (typeof value === 'boolean') return true;
+    if (typeof value !== 'object' || value === null) return false;
+    const { meterProvider, ...rest } = value as { meterProvider?: { getMeter?: unknown } };
+    return (
+      Object.keys(rest).length === 0 &&
+      (meterProvider === undefined || typeof meterProvider?.getMeter === 'function')
+    );
+  },
+  { message: 'must be true, false or { meterProvider } with an OpenTelemetry MeterProvider' },
+);
