@@ -73,3 +73,18 @@ export function healthOf(stores: Iterable<KeyStore>): VerifierHealth {
   );
   return { ready: issuers.every((issuer) => issuer.ready), issuers };
 }
+
+/** What an adapter's middleware exposes: the verifier's `ready()` and `health()`. */
+export interface Readiness {
+  /** Fetches the issuers' keys now unless fresh; rejects with `GatehouseReadinessError`. */
+  ready(): Promise<void>;
+  /** A snapshot per issuer for a readiness endpoint. */
+  health(): VerifierHealth;
+}
+
+/** `middleware` with `ready()` and `health()` of `source` attached (the adapters' one way). */
+export const withReadiness = <Middleware extends object>(
+  middleware: Middleware,
+  source: Readiness,
+): Middleware & Readiness =>
+  Object.assign(middleware, { ready: () => source.ready(), health: () => source.health() });

@@ -7,9 +7,11 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  type Readiness,
   scopeGuard,
   type Verifier,
   whenAuthenticated,
+  withReadiness,
 } from '@gatehouse/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
@@ -26,13 +28,16 @@ export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Reques
  * or with `errors: 'delegate'` passed to `next(err)` after setting the challenge headers. An
  * error thrown by `resolveUser` always goes to `next(err)`, unchanged.
  *
+ * The middleware also has the verifier's `ready()` (fetch the issuers' keys now; rejects naming
+ * the URL and the cause) and `health()` (a snapshot for a readiness endpoint).
+ *
  * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | RequireAuthOptions<User>,
-): RequestHandler {
+): RequestHandler & Readiness {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier);
-  return (req, res, next) => {
+  const middleware: RequestHandler = (req, res, next) => {
     whenAuthenticated(
       handler.authenticate(authorizationHeader(req.rawHeaders), req),
       (auth) => {
@@ -42,6 +47,7 @@ export function requireAuth<User = unknown>(
       (error) => fail(error, req, res, next),
     );
   };
+  return withReadiness(middleware, handler);
 }
 
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */

@@ -7,9 +7,11 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  type Readiness,
   scopeGuard,
   type Verifier,
   whenAuthenticated,
+  withReadiness,
 } from '@gatehouse/core';
 import type { Context, Middleware } from 'koa';
 
@@ -26,14 +28,17 @@ export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Contex
  * or with `errors: 'delegate'` thrown to your error middleware after setting the challenge
  * headers. An error thrown by `resolveUser` is always re-thrown, unchanged.
  *
+ * The middleware also has the verifier's `ready()` (fetch the issuers' keys now; rejects naming
+ * the URL and the cause) and `health()` (a snapshot for a readiness endpoint).
+ *
  * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | RequireAuthOptions<User>,
-): Middleware {
+): Middleware & Readiness {
   const handler = createAuthHandler<User, Context>(optionsOrVerifier);
   // Not `async`: on a cache hit the request goes on to `next()` without an extra promise.
-  return (ctx, next) =>
+  const middleware: Middleware = (ctx, next) =>
     whenAuthenticated<User, unknown>(
       handler.authenticate(authorizationHeader(ctx.req.rawHeaders), ctx),
       (auth) => {
@@ -42,6 +47,7 @@ export function requireAuth<User = unknown>(
       },
       (error) => fail(error, ctx),
     );
+  return withReadiness(middleware, handler);
 }
 
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */
