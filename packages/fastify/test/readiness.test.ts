@@ -17,10 +17,11 @@ afterAll(() => issuer.close());
 describe('@gatehouse/fastify: awaitReady', () => {
   it('fails registration, so app.ready(), naming the URL and the cause when the issuer is down', async () => {
     const app = Fastify();
-    const error = await app
-      .register(gatehouse, { issuer: downUrl, audience: issuer.audience, awaitReady: true })
-      .then(() => app.ready())
-      .catch((caught: unknown) => caught);
+    app.register(gatehouse, { issuer: downUrl, audience: issuer.audience, awaitReady: true });
+    const error = await app.ready().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(GatehouseReadinessError);
     expect((error as Error).message).toContain(`GET ${downUrl}/.well-known/openid-configuration`);
     expect((error as Error).message).toContain('ECONNREFUSED');
