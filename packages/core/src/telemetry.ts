@@ -137,12 +137,12 @@ export class Telemetry {
   };
 
   /**
-   * `verify` measured: an answer given at once is a cache hit, a promise a miss when `cache` is
-   * on (the caller knows whether the input was looked up).
+   * `verify` measured: an answer given at once is a cache hit; with the cache on, a promise is a
+   * miss, unless it is refused before a token was found (no or malformed credentials).
    */
   observe<Input>(
     verify: (input: Input) => Outcome<AuthContext>,
-    cached: (input: Input) => boolean,
+    cacheOn: boolean,
   ): (input: Input) => Outcome<AuthContext> {
     return (input) => {
       const span = this.#api.trace.getActiveSpan();
@@ -153,15 +153,16 @@ export class Telemetry {
         this.#allowed(outcome, start, span, 'hit');
         return outcome;
       }
-      const result = cached(input) ? 'miss' : 'none';
-      if (result === 'miss') this.#lookups.add(1, TOKEN_MISS);
       return outcome.then(
         (auth) => {
-          this.#allowed(auth, start, span, result);
+          if (cacheOn) this.#lookups.add(1, TOKEN_MISS);
+          this.#allowed(auth, start, span, cacheOn ? 'miss' : 'none');
           return auth;
         },
         (error: unknown) => {
-          this.#refused(error, start, span, result);
+          const looked = cacheOn && !isCredentialRefusal(error);
+          if (looked) this.#lookups.add(1, TOKEN_MISS);
+          this.#refused(error, start, span, looked ? 'miss' : 'none');
           throw error;
         },
       );
@@ -207,6 +208,10 @@ export class Telemetry {
     span?.setAttributes({ ...attributes, 'gatehouse.cache.result': cache });
   }
 }
+
+/** Refused while reading the `Authorization` header: no token reached the cache. */
+const isCredentialRefusal = (error: unknown) =>
+  isGatehouseError(error) && (error.code === 'unauthorized' || error.code === 'invalid_request');
 
 const ALLOWED: Attributes = { 'gatehouse.outcome': 'allowed' };
 const lookup = (cache: CacheName, result: 'hit' | 'miss'): Attributes => ({

@@ -217,8 +217,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const observed =
     telemetry &&
     observeVerifier(telemetry, {
-      verifyNow: (token) =>
-        accessProfile.cache?.get(token, Date.now()) ?? run(token, accessProfile),
+      verifyNow: (token) => {
+        try {
+          return cached(token) ?? run(token, accessProfile);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      },
       authenticateNow,
       verifyIdToken,
       cached: accessProfile.cache !== undefined,

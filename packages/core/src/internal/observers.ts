@@ -49,14 +49,11 @@ export function observeVerifier(
     cached: boolean;
   },
 ) {
-  const verifyNow = telemetry.observe(plain.verifyNow, () => plain.cached);
-  const authenticateNow = telemetry.observe(
-    plain.authenticateNow,
-    (authorization) => plain.cached && typeof authorization === 'string',
-  );
+  const verifyNow = telemetry.observe(plain.verifyNow, plain.cached);
+  const authenticateNow = telemetry.observe(plain.authenticateNow, plain.cached);
   const verifyIdToken = telemetry.observe(
     ([token, options]: [string, IdTokenOptions]) => plain.verifyIdToken(token, options),
-    () => false,
+    false,
   );
   return {
     verify: (token: string) => Promise.resolve(verifyNow(token)),
