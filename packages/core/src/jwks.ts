@@ -10,6 +10,8 @@
  * refresh; reject a promise nobody awaits; call an event listener in a way that can break it.
  */
 import type { KeyObject } from 'node:crypto';
+import { GatehouseConfigError } from './config-error.js';
+import { DEFAULTS } from './defaults.js';
 import {
   AMBIGUOUS,
   ambiguousKeyError,
@@ -19,8 +21,7 @@ import {
   KeySetError,
   noKeyError,
 } from './internal/key-import.js';
-import { RemoteKeyStore } from './internal/remote-key-store.js';
-import { DEFAULTS, GatehouseConfigError } from './options.js';
+import { RemoteKeyStore } from './remote-key-store.js';
 import type { EventListener } from './types.js';
 
 /** Tuning of remote key retrieval; all durations in milliseconds (converted from options). */
@@ -42,6 +43,8 @@ export interface KeyFetchSettings {
   maxKeys: number;
   /** Allow `http:` URLs for non-loopback hosts. Default false. */
   allowInsecureRequests: boolean;
+  /** A discovered `jwks_uri` must have the issuer's origin. Default false. */
+  sameOrigin: boolean;
 }
 
 /** Defaults of {@link KeyFetchSettings}. */
@@ -53,6 +56,7 @@ export const KEY_FETCH_DEFAULTS: Readonly<KeyFetchSettings> = Object.freeze({
   maxBytes: DEFAULTS.keyFetch.maxBytes,
   maxKeys: DEFAULTS.keyFetch.maxKeys,
   allowInsecureRequests: false,
+  sameOrigin: false,
 });
 
 /**
@@ -76,14 +80,12 @@ export interface KeyStore {
    * Otherwise `undefined`, and the caller asks `getKey`. Spares the common case a promise.
    */
   keyNow(alg: string, kid: string | undefined): KeyObject | undefined;
-  /** Synchronous: is `key` still in the current key set? Used to invalidate cached verifications. */
-  isCurrent(key: KeyObject): boolean;
   /**
    * Remote stores: resolves once keys are usable, fetching them now if they are not fresh;
    * rejects with the failure (URL and cause) otherwise. Absent: the keys are configured.
    */
   ready?(): Promise<void>;
-  /** Remote stores: a snapshot for readiness endpoints. Absent: the keys are configured. */
+  /** A snapshot for readiness endpoints (`verifier.health()`). */
   health?(): KeyStoreHealth;
 }
 
@@ -145,6 +147,7 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
     options.maxBytes,
     options.maxKeys,
     options.allowInsecureRequests,
+    options.sameOrigin,
   ]);
   let store = registry.get(id);
   if (store === undefined) {
@@ -192,7 +195,6 @@ export function createStaticKeyStore(
       const key = findKey(set, alg, kid);
       return key === AMBIGUOUS ? undefined : key;
     },
-    isCurrent: (key) => set.keys.has(key),
     health: () => ({ issuer, ready: true, keyCount: set.keys.size, stale: false, failures: 0 }),
   };
 }

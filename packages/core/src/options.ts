@@ -7,36 +7,17 @@ import {
   isSupportedAlgorithm,
 } from './algorithms.js';
 import type { ClaimRules } from './claims.js';
+import { GatehouseConfigError } from './config-error.js';
+import { DEFAULTS } from './defaults.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
 import { urlProblem } from './internal/fetch-json.js';
-import { loggerSchema, telemetrySchema } from './internal/observability-options.js';
 import type { KeyFetchSettings } from './jwks.js';
 import type { Logger } from './logging.js';
+import { loggerSchema, telemetrySchema } from './observability-options.js';
 import type { TelemetryOptions } from './telemetry.js';
+import { normalizeTyp, type TypePolicy } from './token-kind.js';
 import type { EventListener } from './types.js';
-
-/** Every default in one place; durations in seconds, sizes in bytes. */
-export const DEFAULTS = Object.freeze({
-  algorithms: ASYMMETRIC_ALGORITHMS as readonly string[],
-  clockTolerance: 5,
-  maxTokenLength: 8192,
-  typ: 'lenient' as const,
-  cache: Object.freeze({ max: 10_000 }),
-  keyFetch: Object.freeze({
-    timeout: 5,
-    cooldown: 30,
-    maxAge: 600,
-    maxStale: 86_400,
-    maxBytes: 512 * 1024,
-    maxKeys: 100,
-  }),
-  // Adapter options (see `AdapterOptions` in middleware.ts).
-  optional: false,
-  unknownUser: 'reject' as const,
-  errors: 'respond' as const,
-  userCache: Object.freeze({ max: 1000, ttl: 60 }),
-});
 
 /** Options of `createVerifier`. Durations are seconds or strings such as `'30s'`. */
 export interface VerifierOptions {
@@ -83,6 +64,12 @@ export interface VerifierOptions {
     maxBytes?: number;
     /** Most keys taken from one JWKS. Default 100. */
     maxKeys?: number;
+    /**
+     * A discovered `jwks_uri` must be on the issuer's origin (true of Auth0, Okta, Entra ID,
+     * Keycloak and Cognito; not of Google). Default false. Loopback and link-local targets are
+     * refused for other issuers either way.
+     */
+    sameOrigin?: boolean;
   };
   /** Allow `http:` issuers and key URLs on non-loopback hosts. Default false. */
   allowInsecureRequests?: boolean;
@@ -104,18 +91,8 @@ export interface VerifierOptions {
   telemetry?: boolean | TelemetryOptions;
 }
 
-/** Thrown by `createVerifier` and the adapters for invalid options; names each bad option. */
-export class GatehouseConfigError extends Error {
-  override readonly name = 'GatehouseConfigError';
-  readonly issues: readonly { path: string; message: string }[];
-  constructor(issues: readonly { path: string; message: string }[]) {
-    super(`Invalid Gatehouse options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    this.issues = issues;
-  }
-}
-
 /** Options after validation: durations in milliseconds, lists as sets. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends TypePolicy {
   issuers: readonly string[];
   audiences: ReadonlySet<string>;
   jwksUri: string | undefined;
@@ -125,9 +102,6 @@ export interface ResolvedOptions {
   clockToleranceMs: number;
   maxTokenAgeMs: number | undefined;
   maxTokenLength: number;
-  /** Accepted `typ` values, lower-case without `application/`; `typRequired`: absent is refused. */
-  types: ReadonlySet<string>;
-  typRequired: boolean;
   requiredClaims: readonly string[];
   claimRules: ClaimRules | undefined;
   /** The predicate rules of `claimRules`: re-run on every cache hit. */
@@ -213,6 +187,7 @@ const schema = z.strictObject({
       maxStale: duration.optional(),
       maxBytes: positiveInt.optional(),
       maxKeys: positiveInt.optional(),
+      sameOrigin: z.boolean().optional(),
     })
     .optional(),
   allowInsecureRequests: z.boolean().optional(),
@@ -351,6 +326,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       maxBytes: fetch.maxBytes ?? DEFAULTS.keyFetch.maxBytes,
       maxKeys: fetch.maxKeys ?? DEFAULTS.keyFetch.maxKeys,
       allowInsecureRequests: insecure,
+      sameOrigin: fetch.sameOrigin ?? false,
     },
     challenge: {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
@@ -367,10 +343,4 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
 function predicatesOf(rules: ClaimRules | undefined): ClaimRules | undefined {
   const predicates = Object.entries(rules ?? {}).filter(([, rule]) => typeof rule === 'function');
   return predicates.length === 0 ? undefined : Object.fromEntries(predicates);
-}
-
-/** RFC 7515 §4.1.9: `typ` is a media type whose `application/` prefix may be omitted; compare case-insensitively. */
-export function normalizeTyp(typ: string): string {
-  const lower = typ.toLowerCase();
-  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }

@@ -20,8 +20,8 @@
  * issuer is one of the configured ones); read the token's claims for a refusal.
  */
 import { createRequire } from 'node:module';
+import { GatehouseConfigError } from './config-error.js';
 import { isGatehouseError } from './errors.js';
-import { GatehouseConfigError } from './options.js';
 import type { AuthContext, EventListener } from './types.js';
 
 type AttributeValue = string | number | boolean;
@@ -90,6 +90,12 @@ const BUCKETS = [
   0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 ];
 
+// Which verifier a telemetry belongs to, for the adapter layer's user-cache counts.
+const byVerifier = new WeakMap<object, Telemetry>();
+
+/** The telemetry of a verifier made by `createVerifier` with the `telemetry` option. */
+export const telemetryOf = (verifier: object): Telemetry | undefined => byVerifier.get(verifier);
+
 /** Metrics and span attributes for one verifier; see the module comment for names. */
 export class Telemetry {
   readonly #api: OtelApi;
@@ -124,6 +130,12 @@ export class Telemetry {
       description: 'Discovery and JWKS fetches, by issuer and outcome',
       unit: '{fetch}',
     });
+  }
+
+  /** Makes this the telemetry `telemetryOf(verifier)` answers. */
+  attach<V extends object>(verifier: V): V {
+    byVerifier.set(verifier, this);
+    return verifier;
   }
 
   /** Counts key fetches from the key stores' events. */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createTestIssuer } from '@gatehouse/testing';
 import { describe, expect, it } from 'vitest';
-import { createObservers } from '../src/internal/observers.js';
+import { createObservers } from '../src/observers.js';
 import { resolveOptions } from '../src/options.js';
 import { createVerifier } from '../src/verify.js';
 

@@ -15,8 +15,8 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthHandler } from '../src/middleware.js';
-import { GatehouseConfigError } from '../src/options.js';
+import { createAuthHandler } from '../src/auth-handler.js';
+import { GatehouseConfigError } from '../src/config-error.js';
 import { loadOtelApi } from '../src/telemetry.js';
 import { createVerifier } from '../src/verify.js';
 

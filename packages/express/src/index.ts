@@ -1,18 +1,20 @@
+import type {
+  AuthContext,
+  AuthHandlerOptions,
+  ClaimRules,
+  Readiness,
+  Verifier,
+} from '@gatehouse/core';
 import {
-  type AuthContext,
-  type AuthHandlerOptions,
   authorizationHeader,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
-  type Readiness,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
   withReadiness,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 export type { AuthenticatedRequest } from './types.js';

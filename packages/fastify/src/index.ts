@@ -1,17 +1,19 @@
 import {
   type AuthContext,
   type AuthHandlerOptions,
-  authorizationHeader,
   type ClaimRules,
+  GatehouseConfigError,
+  type Verifier,
+} from '@gatehouse/core';
+import {
+  authorizationHeader,
   claimGuard,
   createAuthHandler,
   failureFor,
-  GatehouseConfigError,
   type Guard,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 

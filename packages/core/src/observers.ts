@@ -4,12 +4,12 @@
  *
  * Does not: add a listener, a wrapper or a branch when none of them is configured.
  */
-import type { IdTokenOptions } from '../id-token.js';
-import { createLogListener, logConfigWarnings } from '../logging.js';
-import type { ResolvedOptions } from '../options.js';
-import { Telemetry } from '../telemetry.js';
-import type { AuthContext, EventListener } from '../types.js';
-import { emit } from './emit.js';
+import type { IdTokenOptions } from './id-token.js';
+import { emit } from './internal/emit.js';
+import { createLogListener, logConfigWarnings } from './logging.js';
+import type { ResolvedOptions } from './options.js';
+import { Telemetry } from './telemetry.js';
+import type { AuthContext, Authorization, EventListener } from './types.js';
 
 export interface Observers {
   /** Every listener in one; `undefined` when nobody listens. */
@@ -37,7 +37,6 @@ export function createObservers(config: ResolvedOptions): Observers {
 }
 
 type Now<Input> = (input: Input) => AuthContext | Promise<AuthContext>;
-type Authorization = string | readonly string[] | undefined;
 
 /** The verifier's entry points, measured by `telemetry`. */
 export function observeVerifier(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Logger } from '../logging.js';
-import type { MeterProviderLike } from '../telemetry.js';
+import type { Logger } from './logging.js';
+import type { MeterProviderLike } from './telemetry.js';
 
 /** The `logger` option: an object with at least one level method (pino, console, …). */
 export const loggerSchema = z.custom<Logger>(
