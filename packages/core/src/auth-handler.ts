@@ -11,6 +11,8 @@ import {
 } from './errors.js';
 import { rememberRequest, settingsOf } from './internal/request-state.js';
 import { parseOrThrow, type VerifierOptions } from './options.js';
+import type { VerifierHealth } from './readiness.js';
+import { telemetryOf } from './telemetry.js';
 import type { AuthContext, Authorization, Verifier } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
 import { createVerifier } from './verify.js';
@@ -72,6 +74,10 @@ export interface AuthHandler<User = unknown, Request = unknown> {
   ): AuthOutcome<User>;
   /** `realm` and `resource_metadata` of this handler's challenges. */
   readonly challenge: ChallengeOptions;
+  /** The verifier's `ready()`: fetches the issuers' keys now; rejects naming the URL and cause. */
+  ready(): Promise<void>;
+  /** The verifier's `health()`, for a readiness endpoint. */
+  health(): VerifierHealth;
 }
 
 /**
@@ -128,7 +134,7 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     ? (optionsOrVerifier as Verifier)
     : ((adapter.verifier as Verifier | undefined) ??
       createVerifier(rest as unknown as VerifierOptions));
-  const resolve = adapter.resolveUser
+  const resolveUser = adapter.resolveUser
     ? createUserResolver<User, Request>({
         resolveUser: adapter.resolveUser as ResolveUser<User, Request>,
         ...(adapter.userCache === undefined
@@ -137,6 +143,10 @@ export function createAuthHandler<User = unknown, Request = unknown>(
         ...(adapter.unknownUser === undefined ? {} : { unknownUser: adapter.unknownUser }),
       })
     : undefined;
+  // With the verifier's telemetry on, user-cache hits and misses are counted.
+  const telemetry = telemetryOf(verifier);
+  const resolve =
+    resolveUser && telemetry !== undefined ? telemetry.observeUsers(resolveUser) : resolveUser;
   const optional = adapter.optional ?? DEFAULTS.optional;
   const settings = {
     challenge: verifier.challenge,
@@ -157,6 +167,9 @@ export function createAuthHandler<User = unknown, Request = unknown>(
 
   return {
     challenge: verifier.challenge,
+    // A verifier of your own may have neither: then there is nothing to load or report.
+    ready: async () => verifier.ready?.(),
+    health: () => verifier.health?.() ?? { ready: true, issuers: [] },
     authenticate(authorization, request) {
       rememberRequest(request, settings);
       if (optional && !hasBearerCredential(authorization)) return undefined;
