@@ -16,6 +16,18 @@ export type { IdTokenOptions } from './id-token.js';
 export * from './middleware.js';
 export type { VerifierOptions } from './options.js';
 export { DEFAULTS, GatehouseConfigError } from './options.js';
+export type {
+  MetadataResponse,
+  ResourceMetadata,
+  ResourceMetadataOptions,
+} from './resource-metadata.js';
+export {
+  answerMetadataRequest,
+  createResourceMetadata,
+  isResourceMetadata,
+  RESOURCE_METADATA_WELL_KNOWN,
+  toResourceMetadata,
+} from './resource-metadata.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
 export type { AuthContext, EventListener, GatehouseEvent, JwtClaims, JwtHeader } from './types.js';
 export * from './users.js';

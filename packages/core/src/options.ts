@@ -11,6 +11,7 @@ import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
 import { urlProblem } from './internal/fetch-json.js';
 import type { KeyFetchSettings } from './jwks.js';
+import { isResourceMetadata, type ResourceMetadata } from './resource-metadata.js';
 import type { EventListener } from './types.js';
 
 /** Every default in one place; durations in seconds, sizes in bytes. */
@@ -85,8 +86,12 @@ export interface VerifierOptions {
   allowInsecureRequests?: boolean;
   /** `realm` of the `WWW-Authenticate` challenge. */
   realm?: string;
-  /** RFC 9728 `resource_metadata` URL for the challenge. */
-  resourceMetadata?: string;
+  /**
+   * RFC 9728 §5.1 `resource_metadata` of the challenge: its URL, or the document from
+   * `createResourceMetadata` (its URL is used, and its `resource` must be one of `audience`, its
+   * authorization servers among `issuer`).
+   */
+  resourceMetadata?: string | ResourceMetadata;
   /** Receives key-refresh and rejection events; never a token. Must not throw. */
   onEvent?: EventListener;
 }
@@ -200,7 +205,14 @@ const schema = z.strictObject({
     .optional(),
   allowInsecureRequests: z.boolean().optional(),
   realm: z.string().optional(),
-  resourceMetadata: url.optional(),
+  resourceMetadata: z
+    .union([
+      url,
+      z.custom<ResourceMetadata>((value) => isResourceMetadata(value), {
+        message: 'must be a URL or the result of createResourceMetadata()',
+      }),
+    ])
+    .optional(),
   onEvent: z
     .custom<EventListener>((value) => typeof value === 'function', {
       message: 'must be a function',
@@ -297,6 +309,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     }
   });
 
+  issues.push(...resourceMetadataIssues(options.resourceMetadata, issuers, options.audience));
   if (options.maxTokenAge !== undefined && parseDurationSeconds(options.maxTokenAge) === 0) {
     issues.push({ path: 'maxTokenAge', message: 'must be greater than 0' });
   }
@@ -336,10 +349,38 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
       ...(options.resourceMetadata === undefined
         ? {}
-        : { resourceMetadata: options.resourceMetadata }),
+        : {
+            resourceMetadata:
+              typeof options.resourceMetadata === 'string'
+                ? options.resourceMetadata
+                : options.resourceMetadata.url,
+          }),
     },
     onEvent: options.onEvent,
   };
+}
+
+/** A metadata document that would send clients for tokens this verifier refuses. */
+function resourceMetadataIssues(
+  metadata: string | ResourceMetadata | undefined,
+  issuers: readonly string[],
+  audience: string | string[],
+): Issue[] {
+  if (metadata === undefined || typeof metadata === 'string') return [];
+  const issues: Issue[] = [];
+  const audiences = Array.isArray(audience) ? audience : [audience];
+  if (!audiences.includes(metadata.resource)) {
+    issues.push({ path: 'resourceMetadata.resource', message: 'must be one of `audience`' });
+  }
+  metadata.authorizationServers.forEach((server, i) => {
+    if (!issuers.includes(server)) {
+      issues.push({
+        path: `resourceMetadata.authorizationServers.${i}`,
+        message: 'must be one of `issuer`',
+      });
+    }
+  });
+  return issues;
 }
 
 /** RFC 7515 §4.1.9: `typ` is a media type whose `application/` prefix may be omitted; compare case-insensitively. */

@@ -1,13 +1,19 @@
 import {
   type AuthContext,
+  type AuthenticationRequirements,
   type AuthHandlerOptions,
+  answerMetadataRequest,
+  authenticationGuard,
   authorizationHeader,
   type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
+  type ResourceMetadata,
+  type ResourceMetadataOptions,
   scopeGuard,
+  toResourceMetadata,
   type Verifier,
   whenAuthenticated,
 } from '@gatehouse/core';
@@ -54,6 +60,31 @@ export const requireAnyScope = (...scopes: string[]): RequestHandler =>
 
 /** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
 export const requireClaims = (rules: ClaimRules): RequestHandler => toHandler(claimGuard(rules));
+
+/**
+ * 401 `insufficient_user_authentication` (RFC 9470) unless the token's `acr` is one of `acr`
+ * and its `auth_time` is within `maxAge`; the challenge names `acr_values` / `max_age`.
+ */
+export const requireAuthentication = (requirements: AuthenticationRequirements): RequestHandler =>
+  toHandler(authenticationGuard(requirements));
+
+/**
+ * Serves the Protected Resource Metadata document (RFC 9728 §3.1) at `metadata.path` — e.g.
+ * `/.well-known/oauth-protected-resource/mcp` for the resource `https://host/mcp` — to `GET`
+ * and `HEAD`, publicly cacheable; every other request goes on. Takes `createResourceMetadata`'s
+ * result (also give it to `requireAuth` as `resourceMetadata`, so challenges point to it) or its
+ * options. Mount it on the app itself, not under a path.
+ */
+export function protectedResourceMetadata(
+  metadata: ResourceMetadata | ResourceMetadataOptions,
+): RequestHandler {
+  const served = toResourceMetadata(metadata);
+  return (req, res, next) => {
+    const answer = answerMetadataRequest(served, req.method, req.path);
+    if (answer) res.status(answer.status).set(answer.headers).send(answer.body);
+    else next();
+  };
+}
 
 /**
  * `req.auth`, typed with your user type, for code that prefers not to rely on the global
