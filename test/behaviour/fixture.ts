@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import type { AuthContext } from '@gatehouse/core';
+import { type AuthContext, createResourceMetadata } from '@gatehouse/core';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 
 /** The adapter configurations a row can run against; each is mounted under `/<variant>`. */
@@ -10,13 +10,25 @@ export type Variant =
   | 'users'
   | 'usersContinue'
   | 'delegate'
+  | 'metadata'
   | 'cold';
 
 /** What every test server mounts: the same routes, in every framework. */
 export const SCOPE = 'read:things';
 export const URL_SCOPE = 'https://api.banno.com/consumer/auth/offline_access';
 export const REALM = 'api';
-export const ROUTES = ['protected', 'scoped', 'any-scope', 'url-scope', 'claims'] as const;
+/** RFC 9470 step-up: the `acr` the `step-up-acr` route accepts; `step-up-recent` wants 5 min. */
+export const ACR_MFA = 'urn:gatehouse:mfa';
+export const STEP_UP_MAX_AGE = 300;
+export const ROUTES = [
+  'protected',
+  'scoped',
+  'any-scope',
+  'url-scope',
+  'claims',
+  'step-up-acr',
+  'step-up-recent',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** The application user `resolveUser` maps `sub` to. */
@@ -61,6 +73,13 @@ export async function createFixture(): Promise<Fixture> {
       users: { ...base, resolveUser },
       usersContinue: { ...base, resolveUser, unknownUser: 'continue' },
       delegate: { ...base, errors: 'delegate' },
+      metadata: {
+        ...base,
+        resourceMetadata: createResourceMetadata({
+          resource: issuer.audience,
+          authorizationServers: [issuer.url],
+        }),
+      },
       cold: {
         issuer: coldIssuer.url,
         audience: coldIssuer.audience,
@@ -126,9 +145,15 @@ export const TOKENS = {
   /** Far above Node's 16 KiB header limit: the HTTP server refuses it before any app code. */
   huge: async () => 'a'.repeat(100 * 1024),
   cold: (f: Fixture) => f.coldIssuer.mint(),
+  mfaNow: (f: Fixture) => f.issuer.mint({ acr: ACR_MFA, auth_time: nowSeconds() - 5 }),
+  passwordNow: (f: Fixture) =>
+    f.issuer.mint({ acr: 'urn:gatehouse:pwd', auth_time: nowSeconds() - 5 }),
+  staleAuth: (f: Fixture) => f.issuer.mint({ acr: ACR_MFA, auth_time: nowSeconds() - 3600 }),
 } satisfies Record<string, (f: Fixture) => Promise<string>>;
 
 export type TokenKind = keyof typeof TOKENS;
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 async function claimsOf(f: Fixture): Promise<Record<string, unknown>> {
   const token = await f.issuer.mint();

@@ -1,11 +1,25 @@
 import type { ErrorCode } from '@gatehouse/core';
-import { REALM, type Route, SCOPE, type TokenKind, URL_SCOPE, type Variant } from './fixture.js';
+import {
+  ACR_MFA,
+  REALM,
+  type Route,
+  SCOPE,
+  STEP_UP_MAX_AGE,
+  type TokenKind,
+  URL_SCOPE,
+  type Variant,
+} from './fixture.js';
 
 /** Parameters the `WWW-Authenticate: Bearer …` challenge must carry (RFC 6750 §3). */
 export interface ChallengeMatch {
   error: Exclude<ErrorCode, 'unauthorized' | 'temporarily_unavailable'>;
   /** Exact `scope` parameter; absent means the challenge must have none. */
   scope?: string;
+  /** RFC 9470 §3 parameters, exact; absent means none. */
+  acr_values?: string;
+  max_age?: string;
+  /** RFC 9728 §5.1 parameter, exact; absent means none. */
+  resource_metadata?: string;
 }
 
 /** One request and the answer every adapter must give it. */
@@ -43,6 +57,8 @@ export interface Row {
 }
 
 const NO_CREDENTIALS = `Bearer realm="${REALM}"`;
+/** Where the `metadata` variant's document is (its resource is the test issuer's audience). */
+const METADATA_URL = 'https://api.example.test/.well-known/oauth-protected-resource';
 const ok = { status: 200, sub: 'user-123' };
 const invalidToken = {
   status: 401,
@@ -54,6 +70,14 @@ const invalidRequest = {
   challenge: { error: 'invalid_request' },
   error: 'invalid_request',
 } as const;
+const weakAuthentication = (params: { acr_values?: string; max_age?: string }) =>
+  ({
+    status: 401,
+    challenge: { error: 'insufficient_user_authentication', ...params },
+    error: 'insufficient_user_authentication',
+  }) as const;
+const needsMfa = weakAuthentication({ acr_values: ACR_MFA });
+const needsRecent = weakAuthentication({ max_age: String(STEP_UP_MAX_AGE) });
 const missingScope = (scope: string) =>
   ({
     status: 403,
@@ -348,6 +372,102 @@ export const ROWS: readonly Row[] = [
     route: 'scoped',
     token: 'otherScope',
     expect: { ...missingScope(SCOPE), handledBy: 'app' },
+  },
+  // RFC 9470 step-up: requireAuthentication({ acr }) and ({ maxAge })
+  { name: 'step-up: acceptable acr → 200', route: 'step-up-acr', token: 'mfaNow', expect: ok },
+  {
+    name: 'step-up: another acr → 401 insufficient_user_authentication, acr_values= (§3)',
+    route: 'step-up-acr',
+    token: 'passwordNow',
+    expect: needsMfa,
+  },
+  {
+    name: 'step-up: no acr claim → 401 with acr_values=',
+    route: 'step-up-acr',
+    token: 'valid',
+    expect: needsMfa,
+  },
+  {
+    name: 'step-up: another acr, same token 4× (cache hits) → 401 every time',
+    route: 'step-up-acr',
+    token: 'passwordNow',
+    repeat: 4,
+    expect: needsMfa,
+  },
+  {
+    name: 'step-up: auth_time within maxAge → 200',
+    route: 'step-up-recent',
+    token: 'mfaNow',
+    expect: ok,
+  },
+  {
+    name: 'step-up: auth_time older than maxAge → 401, max_age="300" (§3)',
+    route: 'step-up-recent',
+    token: 'staleAuth',
+    expect: needsRecent,
+  },
+  {
+    name: 'step-up: maxAge set, no auth_time claim → 401 with max_age=',
+    route: 'step-up-recent',
+    token: 'valid',
+    expect: needsRecent,
+  },
+  {
+    name: 'step-up route, no header → 401 from requireAuth, no step-up parameters',
+    route: 'step-up-recent',
+    header: null,
+    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+  },
+  {
+    name: 'delegate: step-up refused → app handler, challenge kept',
+    variant: 'delegate',
+    route: 'step-up-acr',
+    token: 'passwordNow',
+    expect: { ...needsMfa, handledBy: 'app' },
+  },
+  // RFC 9728 §5.1: resourceMetadata from createResourceMetadata → on every challenge
+  {
+    name: 'resource metadata: no header → 401 with resource_metadata=',
+    variant: 'metadata',
+    header: null,
+    expect: {
+      status: 401,
+      challenge: `Bearer realm="${REALM}", resource_metadata="${METADATA_URL}"`,
+      error: 'unauthorized',
+    },
+  },
+  {
+    name: 'resource metadata: expired → 401 invalid_token with resource_metadata=',
+    variant: 'metadata',
+    token: 'expired',
+    expect: {
+      ...invalidToken,
+      challenge: { error: 'invalid_token', resource_metadata: METADATA_URL },
+    },
+  },
+  {
+    name: 'resource metadata: scope missing → 403 with scope= and resource_metadata=',
+    variant: 'metadata',
+    route: 'scoped',
+    token: 'otherScope',
+    expect: {
+      ...missingScope(SCOPE),
+      challenge: { error: 'insufficient_scope', scope: SCOPE, resource_metadata: METADATA_URL },
+    },
+  },
+  {
+    name: 'resource metadata: step-up refused → 401 with max_age= and resource_metadata=',
+    variant: 'metadata',
+    route: 'step-up-recent',
+    token: 'staleAuth',
+    expect: {
+      ...needsRecent,
+      challenge: {
+        error: 'insufficient_user_authentication',
+        max_age: String(STEP_UP_MAX_AGE),
+        resource_metadata: METADATA_URL,
+      },
+    },
   },
   // key outages
   {
