@@ -11,7 +11,7 @@ import Koa from 'koa';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseChallenge } from './support/challenge.js';
+import { parseChallenge } from '../behaviour/challenge.js';
 
 // The walk an RFC 9728 client makes from nothing but the API's URL: 401 → the challenge's
 // `resource_metadata` → the document (oauth4webapi checks §3.3) → an issuer in
