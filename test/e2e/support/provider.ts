@@ -48,12 +48,30 @@ async function newSigningKey(): Promise<SigningKey> {
   return { ...jwk, kid: randomUUID(), alg: 'RS256', use: 'sig' };
 }
 
-function configuration(client: ProviderClient, keys: SigningKey[]): Record<string, unknown> {
+/** Resource servers beyond the two built in: resource indicator → the scopes it grants. */
+export type ExtraResources = Record<string, readonly string[]>;
+
+function configuration(
+  client: ProviderClient,
+  keys: SigningKey[],
+  extra: ExtraResources,
+): Record<string, unknown> {
   const resourceServers: Record<string, { scope: string }> = {
     [API_RESOURCE]: { scope: API_SCOPES.join(' ') },
     [OTHER_RESOURCE]: { scope: 'ledger:read' },
+    ...Object.fromEntries(
+      Object.entries(extra).map(([resource, scopes]) => [resource, { scope: scopes.join(' ') }]),
+    ),
   };
-  const scopes = ['openid', 'offline_access', ...API_SCOPES, 'ledger:read'];
+  const scopes = [
+    ...new Set([
+      'openid',
+      'offline_access',
+      ...API_SCOPES,
+      'ledger:read',
+      ...Object.values(extra).flat(),
+    ]),
+  ];
   return {
     scopes,
     clients: [
@@ -144,8 +162,11 @@ async function finishInteraction(provider: Provider, req: IncomingMessage, res: 
   await provider.interactionFinished(req, res, { consent: { grantId } });
 }
 
-/** Starts oidc-provider on 127.0.0.1, port 0, with its issuer at {@link ISSUER_PATH}. */
-export async function startProvider(): Promise<RunningProvider> {
+/**
+ * Starts oidc-provider on 127.0.0.1, port 0, with its issuer at {@link ISSUER_PATH}; `extra`
+ * adds resource servers (RFC 8707 indicators) such as an MCP server's canonical URI.
+ */
+export async function startProvider(extra: ExtraResources = {}): Promise<RunningProvider> {
   let current: { provider: Provider; handle: ReturnType<Provider['callback']> } | undefined;
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -175,7 +196,7 @@ export async function startProvider(): Promise<RunningProvider> {
   let keys = [await newSigningKey()];
 
   const boot = () => {
-    const provider = new Provider(issuer, configuration(client, keys));
+    const provider = new Provider(issuer, configuration(client, keys, extra));
     current = { provider, handle: provider.callback() };
   };
   boot();
