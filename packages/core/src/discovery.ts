@@ -52,6 +52,19 @@ export async function discoverIssuer(
   issuer: string,
   options: FetchJsonOptions,
 ): Promise<IssuerMetadata> {
+  const { document, metadataUrl } = await fetchIssuerMetadata(issuer, options);
+  return { issuer, jwksUri: readJwksUri(document, options), metadataUrl };
+}
+
+/**
+ * The issuer's metadata document, from OIDC Discovery or RFC 8414 as above, once its `issuer`
+ * is checked; for members other than `jwks_uri` (`introspection_endpoint`). Rejects with
+ * `FetchFailure` whose `detail` starts with `discovery:`.
+ */
+export async function fetchIssuerMetadata(
+  issuer: string,
+  options: FetchJsonOptions,
+): Promise<{ document: Record<string, unknown>; metadataUrl: string }> {
   const urls = metadataUrls(issuer);
   let metadataUrl = urls.openid;
   let document: unknown;
@@ -71,10 +84,10 @@ export async function discoverIssuer(
       );
     }
   }
-  return { issuer, jwksUri: readJwksUri(document, issuer, options), metadataUrl };
+  return { document: checkIssuer(document, issuer), metadataUrl };
 }
 
-function readJwksUri(document: unknown, issuer: string, options: FetchJsonOptions): string {
+function checkIssuer(document: unknown, issuer: string): Record<string, unknown> {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new FetchFailure('discovery: metadata is not a JSON object');
   }
@@ -86,6 +99,10 @@ function readJwksUri(document: unknown, issuer: string, options: FetchJsonOption
       `discovery: issuer mismatch (metadata names ${describe(metadata['issuer'])})`,
     );
   }
+  return metadata;
+}
+
+function readJwksUri(metadata: Record<string, unknown>, options: FetchJsonOptions): string {
   const jwksUri = metadata['jwks_uri'];
   if (typeof jwksUri !== 'string') throw new FetchFailure('discovery: metadata has no jwks_uri');
   const problem = urlProblem(jwksUri, options.allowInsecureRequests);

@@ -50,6 +50,7 @@ export type ErrorReason =
   | 'azp_mismatch'
   | 'auth_time_too_old'
   | 'unknown_subject'
+  | 'token_inactive'
   | 'sender_constrained'
   // insufficient_scope
   | 'insufficient_scope'
@@ -57,7 +58,8 @@ export type ErrorReason =
   | 'acr_not_accepted'
   | 'auth_time_missing'
   // temporarily_unavailable
-  | 'keys_unavailable';
+  | 'keys_unavailable'
+  | 'introspection_unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,

@@ -13,6 +13,19 @@ export type {
 export { GatehouseError, isGatehouseError, toHttpResponse } from './errors.js';
 export * from './guards.js';
 export type { IdTokenOptions } from './id-token.js';
+export {
+  INTROSPECTION_DEFAULTS,
+  type IntrospectionOptions,
+} from './introspection/options.js';
+export {
+  createMemoryStore,
+  type IntrospectionRecord,
+  type IntrospectionStore,
+} from './introspection/store.js';
+export {
+  createIntrospectingVerifier,
+  type IntrospectingVerifierOptions,
+} from './introspection/verifier.js';
 export * from './middleware.js';
 export type { VerifierOptions } from './options.js';
 export { DEFAULTS, GatehouseConfigError } from './options.js';

@@ -68,6 +68,8 @@ export type GatehouseEvent =
       /** Short, safe description of the failure (status, timeout, size…). */
       detail: string;
     }
-  | { type: 'token_rejected'; code: ErrorCode; reason: ErrorReason };
+  | { type: 'token_rejected'; code: ErrorCode; reason: ErrorReason }
+  /** Token introspection (RFC 7662) failed: endpoint down, slow, an error or garbage. */
+  | { type: 'introspection_failed'; issuer: string; detail: string };
 
 export type EventListener = (event: GatehouseEvent) => void;

@@ -27,6 +27,8 @@ export interface FetchJsonOptions {
   timeoutMs: number;
   maxBytes: number;
   allowInsecureRequests: boolean;
+  /** Send a form POST instead of a GET (token introspection, RFC 7662 §2.1). */
+  post?: { form: URLSearchParams; headers?: Record<string, string> };
 }
 
 export interface JsonResponse {
@@ -56,17 +58,21 @@ export function urlProblem(url: string, allowInsecureRequests: boolean): string 
   return 'http: is only allowed for loopback hosts';
 }
 
-/** GET `url` as JSON within the caller's budget and size cap. Rejects with `FetchFailure` only. */
+/**
+ * GET (or, with `post`, a form POST to) `url` as JSON within the caller's budget and size cap.
+ * Rejects with `FetchFailure` only.
+ */
 export async function fetchJson(url: string, options: FetchJsonOptions): Promise<JsonResponse> {
   const problem = urlProblem(url, options.allowInsecureRequests);
   if (problem !== undefined) throw new FetchFailure(`refused URL: ${problem}`);
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'GET',
+      method: options.post ? 'POST' : 'GET',
       redirect: 'manual',
       signal: options.signal,
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', ...options.post?.headers },
+      ...(options.post ? { body: options.post.form } : {}),
     });
   } catch (error) {
     throw transportFailure(error, options);

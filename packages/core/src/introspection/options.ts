@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { type Duration, parseDurationSeconds } from '../duration.js';
+import { urlProblem } from '../internal/fetch-json.js';
+import { duration, durationMs, GatehouseConfigError, parseOrThrow } from '../options.js';
+import type { IntrospectionStore } from './store.js';
+
+/** Token introspection (RFC 7662) for one trusted issuer. Durations: seconds or `'30s'`. */
+export interface IntrospectionOptions {
+  /**
+   * The introspection endpoint. Default: `introspection_endpoint` from the issuer's metadata
+   * (OIDC Discovery, then RFC 8414), fetched at the first opaque token.
+   */
+  endpoint?: string;
+  /** Which configured issuer runs the endpoint; needed only with several issuers. */
+  issuer?: string;
+  /** This API's client credentials at the authorization server (RFC 7662 §2.1 requires them). */
+  clientId: string;
+  clientSecret: string;
+  /** RFC 6749 §2.3.1: `'client_secret_basic'` (default) or `'client_secret_post'`. */
+  clientAuth?: 'client_secret_basic' | 'client_secret_post';
+  /**
+   * `'opaque'` (default): only tokens that are not JWTs are introspected; JWTs are verified
+   * locally. `'all'`: JWTs too, so a revoked JWT is refused (one call per token and cache TTL).
+   */
+  tokens?: 'opaque' | 'all';
+  /**
+   * Results cached per token (keyed by a SHA-256 digest, never the token) until the token's
+   * `exp`, at most `maxTtl` (default 60 s; `active: false` at most 30 s), at most `max` entries
+   * (default 10 000). `store` replaces the in-memory cache (e.g. Redis, for several instances).
+   * `false`: every request asks the endpoint.
+   */
+  cache?: false | { max?: number; maxTtl?: Duration; store?: IntrospectionStore };
+  /** Budget of one introspection call (and of discovery). Default 5 s. */
+  timeout?: Duration;
+  /** `Retry-After` (seconds) of the 503 answered while the endpoint fails. Default 5. */
+  retryAfter?: number;
+  /** Largest response accepted. Default 64 KiB. */
+  maxBytes?: number;
+}
+
+/** Introspection options after validation; durations in milliseconds. */
+export interface IntrospectionSettings {
+  issuer: string;
+  endpoint: string | undefined;
+  clientId: string;
+  clientSecret: string;
+  clientAuth: 'client_secret_basic' | 'client_secret_post';
+  tokens: 'opaque' | 'all';
+  cache: false | { max: number; maxTtlMs: number; store: IntrospectionStore | undefined };
+  timeoutMs: number;
+  retryAfter: number;
+  maxBytes: number;
+  allowInsecureRequests: boolean;
+}
+
+export const INTROSPECTION_DEFAULTS = Object.freeze({
+  clientAuth: 'client_secret_basic' as const,
+  tokens: 'opaque' as const,
+  cache: Object.freeze({ max: 10_000, maxTtl: 60 }),
+  negativeTtl: 30,
+  timeout: 5,
+  retryAfter: 5,
+  maxBytes: 64 * 1024,
+});
+
+const store = z.custom<IntrospectionStore>(
+  (value) =>
+    typeof (value as IntrospectionStore | null)?.get === 'function' &&
+    typeof (value as IntrospectionStore | null)?.set === 'function',
+  { message: 'must have get(key) and set(key, record, ttlMs)' },
+);
+
+const schema = z.strictObject({
+  endpoint: z.string().optional(),
+  issuer: z.string().optional(),
+  clientId: z.string().min(1, 'must not be empty'),
+  clientSecret: z.string().min(1, 'must not be empty'),
+  clientAuth: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
+  tokens: z.enum(['opaque', 'all']).optional(),
+  cache: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        max: z.number().int().positive().optional(),
+        maxTtl: duration
+          .refine((value) => (parseDurationSeconds(value) ?? 0) > 0, 'must be greater than 0')
+          .optional(),
+        store: store.optional(),
+      }),
+    ])
+    .optional(),
+  timeout: duration
+    .refine((value) => (parseDurationSeconds(value) ?? 0) > 0, 'must be greater than 0')
+    .optional(),
+  retryAfter: z.number().int().positive().optional(),
+  maxBytes: z.number().int().positive().optional(),
+});
+
+/**
+ * Validates `introspection` against the verifier's issuers. Throws `GatehouseConfigError` naming
+ * each bad option (`introspection.…`).
+ */
+export function resolveIntrospection(
+  input: IntrospectionOptions,
+  issuers: readonly string[],
+  allowInsecureRequests: boolean,
+): IntrospectionSettings {
+  const options = parseOrThrow(schema, input, 'introspection');
+  const issues: { path: string; message: string }[] = [];
+  const issuer = options.issuer ?? (issuers.length === 1 ? issuers[0] : undefined);
+  if (issuer === undefined) {
+    issues.push({
+      path: 'introspection.issuer',
+      message: 'is required with several issuers: an opaque token must go to one endpoint only',
+    });
+  } else if (!issuers.includes(issuer)) {
+    issues.push({ path: 'introspection.issuer', message: 'must be one of `issuer`' });
+  }
+  const problem =
+    options.endpoint === undefined
+      ? undefined
+      : urlProblem(options.endpoint, allowInsecureRequests);
+  if (problem) {
+    issues.push({
+      path: 'introspection.endpoint',
+      message: `${problem} (or set allowInsecureRequests)`,
+    });
+  }
+  if (issues.length || issuer === undefined) throw new GatehouseConfigError(issues);
+  const cache = options.cache;
+  return {
+    issuer,
+    endpoint: options.endpoint,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    clientAuth: options.clientAuth ?? INTROSPECTION_DEFAULTS.clientAuth,
+    tokens: options.tokens ?? INTROSPECTION_DEFAULTS.tokens,
+    cache:
+      cache === false
+        ? false
+        : {
+            max: cache?.max ?? INTROSPECTION_DEFAULTS.cache.max,
+            maxTtlMs: durationMs(cache?.maxTtl, INTROSPECTION_DEFAULTS.cache.maxTtl),
+            store: cache?.store,
+          },
+    timeoutMs: durationMs(options.timeout, INTROSPECTION_DEFAULTS.timeout),
+    retryAfter: options.retryAfter ?? INTROSPECTION_DEFAULTS.retryAfter,
+    maxBytes: options.maxBytes ?? INTROSPECTION_DEFAULTS.maxBytes,
+    allowInsecureRequests,
+  };
+}
