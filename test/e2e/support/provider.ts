@@ -23,6 +23,12 @@ export interface ProviderClient {
   redirectUri: string;
 }
 
+/** Resource servers' own credentials, for the introspection endpoint (RFC 7662 §2.1). */
+export const RESOURCE_SERVER_CLIENTS = {
+  basic: { id: 'gatehouse-rs-basic', secret: 'rs-basic-secret:%+' },
+  post: { id: 'gatehouse-rs-post', secret: 'rs-post-secret' },
+} as const;
+
 /** oidc-provider 9 running in-process on 127.0.0.1, mounted under {@link ISSUER_PATH}. */
 export interface RunningProvider {
   readonly issuer: string;
@@ -55,6 +61,7 @@ function configuration(
   client: ProviderClient,
   keys: SigningKey[],
   extra: ExtraResources,
+  opaque: readonly string[],
 ): Record<string, unknown> {
   const resourceServers: Record<string, { scope: string }> = {
     [API_RESOURCE]: { scope: API_SCOPES.join(' ') },
@@ -84,6 +91,15 @@ function configuration(
         scope: scopes.join(' '),
         token_endpoint_auth_method: 'client_secret_basic',
       },
+      // Resource servers: no grants, they only introspect.
+      ...Object.entries(RESOURCE_SERVER_CLIENTS).map(([method, rs]) => ({
+        client_id: rs.id,
+        client_secret: rs.secret,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: `client_secret_${method}`,
+      })),
     ],
     jwks: { keys },
     cookies: { keys: [randomUUID()] },
@@ -98,6 +114,8 @@ function configuration(
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => API_RESOURCE,
@@ -106,7 +124,12 @@ function configuration(
           const server = resourceServers[indicator];
           if (!server) throw new errors.InvalidTarget();
           // 10-minute JWT access tokens (RFC 9068), like the banking platform's.
-          return { ...server, audience: indicator, accessTokenTTL: 600, accessTokenFormat: 'jwt' };
+          return {
+            ...server,
+            audience: indicator,
+            accessTokenTTL: 600,
+            accessTokenFormat: opaque.includes(indicator) ? 'opaque' : 'jwt',
+          };
         },
       },
     },
@@ -164,9 +187,13 @@ async function finishInteraction(provider: Provider, req: IncomingMessage, res: 
 
 /**
  * Starts oidc-provider on 127.0.0.1, port 0, with its issuer at {@link ISSUER_PATH}; `extra`
- * adds resource servers (RFC 8707 indicators) such as an MCP server's canonical URI.
+ * adds resource servers (RFC 8707 indicators) such as an MCP server's canonical URI, and the
+ * resources in `opaque` get opaque access tokens (for introspection, RFC 7662) instead of JWTs.
  */
-export async function startProvider(extra: ExtraResources = {}): Promise<RunningProvider> {
+export async function startProvider(
+  extra: ExtraResources = {},
+  opaque: readonly string[] = [],
+): Promise<RunningProvider> {
   let current: { provider: Provider; handle: ReturnType<Provider['callback']> } | undefined;
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -196,7 +223,7 @@ export async function startProvider(extra: ExtraResources = {}): Promise<Running
   let keys = [await newSigningKey()];
 
   const boot = () => {
-    const provider = new Provider(issuer, configuration(client, keys, extra));
+    const provider = new Provider(issuer, configuration(client, keys, extra, opaque));
     current = { provider, handle: provider.callback() };
   };
   boot();
