@@ -1,6 +1,14 @@
 import { createPublicKey } from 'node:crypto';
-import { type AuthContext, createResourceMetadata } from '@gatehouse/core';
+import {
+  type AuthContext,
+  createIntrospectingVerifier,
+  createResourceMetadata,
+} from '@gatehouse/core';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+import {
+  type IntrospectionServer,
+  startIntrospectionServer,
+} from '../../packages/core/test/support/introspection-endpoint.js';
 
 /** The adapter configurations a row can run against; each is mounted under `/<variant>`. */
 export type Variant =
@@ -11,6 +19,7 @@ export type Variant =
   | 'usersContinue'
   | 'delegate'
   | 'metadata'
+  | 'opaque'
   | 'cold';
 
 /** What every test server mounts: the same routes, in every framework. */
@@ -54,6 +63,8 @@ export interface Fixture {
   issuer: TestIssuer;
   /** An issuer whose JWKS has been down since it started: nobody ever had its keys. */
   coldIssuer: TestIssuer;
+  /** The test issuer's introspection endpoint (RFC 7662) for the `opaque` variant. */
+  introspection: IntrospectionServer;
   options: Record<Variant, Record<string, unknown>>;
   close(): Promise<void>;
 }
@@ -62,10 +73,16 @@ export async function createFixture(): Promise<Fixture> {
   const issuer = await createTestIssuer();
   const coldIssuer = await createTestIssuer();
   coldIssuer.setFault({ type: 'down' });
+  const introspection = await startIntrospectionServer();
+  introspection.answer = (form) =>
+    OPAQUE_ANSWERS[form.get('token') ?? '']?.(issuer) ?? {
+      body: { active: false },
+    };
   const base = { issuer: issuer.url, audience: issuer.audience, realm: REALM };
   return {
     issuer,
     coldIssuer,
+    introspection,
     options: {
       default: base,
       strict: { ...base, typ: 'strict' },
@@ -80,6 +97,16 @@ export async function createFixture(): Promise<Fixture> {
           authorizationServers: [issuer.url],
         }),
       },
+      opaque: {
+        verifier: createIntrospectingVerifier({
+          ...base,
+          introspection: {
+            endpoint: introspection.endpoint,
+            clientId: 'behaviour-table',
+            clientSecret: 'rs-secret',
+          },
+        }),
+      },
       cold: {
         issuer: coldIssuer.url,
         audience: coldIssuer.audience,
@@ -88,7 +115,7 @@ export async function createFixture(): Promise<Fixture> {
       },
     },
     async close() {
-      await Promise.all([issuer.close(), coldIssuer.close()]);
+      await Promise.all([issuer.close(), coldIssuer.close(), introspection.close()]);
     },
   };
 }
@@ -147,6 +174,10 @@ export const TOKENS = {
   /** Far above Node's 16 KiB header limit: the HTTP server refuses it before any app code. */
   huge: async () => 'a'.repeat(100 * 1024),
   cold: (f: Fixture) => f.coldIssuer.mint(),
+  opaqueActive: async () => 'opaque-active',
+  opaqueRevoked: async () => 'opaque-revoked',
+  opaqueForeign: async () => 'opaque-foreign',
+  opaqueBroken: async () => 'opaque-broken',
   mfaNow: (f: Fixture) => f.issuer.mint({ acr: ACR_MFA, auth_time: nowSeconds() - 5 }),
   passwordNow: (f: Fixture) =>
     f.issuer.mint({ acr: 'urn:gatehouse:pwd', auth_time: nowSeconds() - 5 }),
@@ -156,6 +187,25 @@ export const TOKENS = {
 export type TokenKind = keyof typeof TOKENS;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** What the introspection endpoint answers for each opaque token of the `opaque` variant. */
+const OPAQUE_ANSWERS: Record<string, (issuer: TestIssuer) => IntrospectionAnswer> = {
+  'opaque-active': (issuer) => ({ body: introspected(issuer, issuer.audience) }),
+  'opaque-foreign': (issuer) => ({ body: introspected(issuer, 'https://other-api.example.test') }),
+  'opaque-broken': () => ({ status: 500, body: { error: 'server_error' } }),
+};
+type IntrospectionAnswer = ReturnType<IntrospectionServer['answer']>;
+
+const introspected = (issuer: TestIssuer, aud: string) => ({
+  active: true,
+  iss: issuer.url,
+  aud,
+  sub: 'user-123',
+  client_id: 'table-client',
+  scope: `${SCOPE} other`,
+  token_type: 'Bearer',
+  exp: nowSeconds() + 600,
+});
 
 async function claimsOf(f: Fixture): Promise<Record<string, unknown>> {
   const token = await f.issuer.mint();

@@ -475,6 +475,67 @@ export const ROWS: readonly Row[] = [
       },
     },
   },
+  // RFC 7662: opaque tokens through the issuer's introspection endpoint (createIntrospectingVerifier)
+  {
+    name: 'opaque: active, for this API → 200 with sub',
+    variant: 'opaque',
+    token: 'opaqueActive',
+    repeat: 3,
+    expect: ok,
+  },
+  {
+    name: 'opaque: active with the scope → requireScopes 200',
+    variant: 'opaque',
+    route: 'scoped',
+    token: 'opaqueActive',
+    expect: ok,
+  },
+  {
+    name: 'opaque: active without the URL scope → 403 with scope=',
+    variant: 'opaque',
+    route: 'url-scope',
+    token: 'opaqueActive',
+    expect: missingScope(URL_SCOPE),
+  },
+  {
+    name: 'opaque: no acr → step-up 401 insufficient_user_authentication',
+    variant: 'opaque',
+    route: 'step-up-acr',
+    token: 'opaqueActive',
+    expect: needsMfa,
+  },
+  {
+    name: 'opaque: active: false → 401 invalid_token',
+    variant: 'opaque',
+    token: 'opaqueRevoked',
+    repeat: 2,
+    expect: invalidToken,
+  },
+  {
+    name: 'opaque: active but for another audience → 401 invalid_token',
+    variant: 'opaque',
+    token: 'opaqueForeign',
+    expect: invalidToken,
+  },
+  {
+    name: 'opaque: endpoint answers 500 → 503 with Retry-After, never 200',
+    variant: 'opaque',
+    token: 'opaqueBroken',
+    repeat: 2,
+    expect: { status: 503, challenge: null, error: 'temporarily_unavailable' },
+  },
+  {
+    name: 'opaque: a JWT is still verified locally → 200',
+    variant: 'opaque',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'opaque: an expired JWT → 401 invalid_token, not sent to the endpoint',
+    variant: 'opaque',
+    token: 'expired',
+    expect: invalidToken,
+  },
   // key outages
   {
     name: 'JWKS down, no keys ever fetched (cold) → 503 with Retry-After',
