@@ -14,6 +14,7 @@ import {
   FetchFailure,
   type FetchJsonOptions,
   fetchJson,
+  isLoopbackHost,
   urlProblem,
 } from './internal/fetch-json.js';
 
@@ -40,8 +41,6 @@ export function metadataUrls(issuer: string): MetadataUrls {
 export interface IssuerMetadata {
   issuer: string;
   jwksUri: string;
-  /** The document it came from. */
-  metadataUrl: string;
 }
 
 /**
@@ -51,9 +50,10 @@ export interface IssuerMetadata {
 export async function discoverIssuer(
   issuer: string,
   options: FetchJsonOptions,
+  policy: JwksUriPolicy = { sameOrigin: false },
 ): Promise<IssuerMetadata> {
-  const { document, metadataUrl } = await fetchIssuerMetadata(issuer, options);
-  return { issuer, jwksUri: readJwksUri(document, options), metadataUrl };
+  const metadata = await fetchIssuerMetadata(issuer, options);
+  return { issuer, jwksUri: readJwksUri(metadata, issuer, options, policy) };
 }
 
 /**
@@ -64,18 +64,16 @@ export async function discoverIssuer(
 export async function fetchIssuerMetadata(
   issuer: string,
   options: FetchJsonOptions,
-): Promise<{ document: Record<string, unknown>; metadataUrl: string }> {
+): Promise<Record<string, unknown>> {
   const urls = metadataUrls(issuer);
-  let metadataUrl = urls.openid;
   let document: unknown;
   try {
-    document = (await fetchJson(metadataUrl, options)).body;
+    document = (await fetchJson(urls.openid, options)).body;
   } catch (error) {
     const failure = asFailure(error);
     if (failure.status !== 404 && failure.status !== 410) throw prefixed(failure);
-    metadataUrl = urls.oauth;
     try {
-      document = (await fetchJson(metadataUrl, options)).body;
+      document = (await fetchJson(urls.oauth, options)).body;
     } catch (fallbackError) {
       const fallback = asFailure(fallbackError);
       throw new FetchFailure(
@@ -84,7 +82,13 @@ export async function fetchIssuerMetadata(
       );
     }
   }
-  return { document: checkIssuer(document, issuer), metadataUrl };
+  return checkIssuer(document, issuer);
+}
+
+/** Where a discovered `jwks_uri` may point, beyond `urlProblem`'s scheme rule. */
+export interface JwksUriPolicy {
+  /** The `jwks_uri` must have the issuer's origin (scheme, host and port). */
+  sameOrigin: boolean;
 }
 
 function checkIssuer(document: unknown, issuer: string): Record<string, unknown> {
@@ -102,12 +106,60 @@ function checkIssuer(document: unknown, issuer: string): Record<string, unknown>
   return metadata;
 }
 
-function readJwksUri(metadata: Record<string, unknown>, options: FetchJsonOptions): string {
+function readJwksUri(
+  metadata: Record<string, unknown>,
+  issuer: string,
+  options: FetchJsonOptions,
+  policy: JwksUriPolicy,
+): string {
   const jwksUri = metadata['jwks_uri'];
   if (typeof jwksUri !== 'string') throw new FetchFailure('discovery: metadata has no jwks_uri');
-  const problem = urlProblem(jwksUri, options.allowInsecureRequests);
+  const problem =
+    urlProblem(jwksUri, options.allowInsecureRequests) ?? jwksUriProblem(jwksUri, issuer, policy);
   if (problem !== undefined) throw new FetchFailure(`discovery: jwks_uri refused (${problem})`);
   return jwksUri;
+}
+
+/**
+ * A metadata document is only as trustworthy as the issuer's web server: one that can be made to
+ * name any `jwks_uri` would turn every verifier into a request forwarder towards the machine's
+ * own services or the cloud metadata endpoint. So a loopback or link-local target is refused
+ * unless the issuer itself is one (tests, sidecars), and `sameOrigin` pins the issuer's origin.
+ * Host names are judged as written; what they resolve to is not checked.
+ */
+export function jwksUriProblem(
+  jwksUri: string,
+  issuer: string,
+  policy: JwksUriPolicy,
+): string | undefined {
+  const target = new URL(jwksUri);
+  const origin = new URL(issuer);
+  if (policy.sameOrigin && target.origin !== origin.origin) {
+    return `not on the issuer's origin ${origin.origin} (keyFetch.sameOrigin)`;
+  }
+  const local = localKind(target.hostname);
+  if (local !== undefined && localKind(origin.hostname) !== local) {
+    return `a ${local} host for an issuer that is not one`;
+  }
+  return undefined;
+}
+
+/** `loopback` or `link-local` for such IP literals and names, else `undefined`. */
+function localKind(hostname: string): 'loopback' | 'link-local' | undefined {
+  if (
+    isLoopbackHost(hostname) ||
+    /^(0\.0\.0\.0|\[::\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\])$/.test(hostname)
+  ) {
+    return 'loopback';
+  }
+  if (
+    /^(169\.254\.\d{1,3}\.\d{1,3}|\[fe[89ab][0-9a-f]:.*\]|\[::ffff:a9fe:[0-9a-f]{1,4}\])$/.test(
+      hostname,
+    )
+  ) {
+    return 'link-local';
+  }
+  return undefined;
 }
 
 function asFailure(error: unknown): FetchFailure {

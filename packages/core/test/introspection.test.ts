@@ -273,6 +273,10 @@ describe('endpoint discovery', () => {
   it.each([
     ['no introspection_endpoint', () => ({ issuer: as.issuer })],
     [
+      'a link-local endpoint (cloud metadata)',
+      () => ({ issuer: as.issuer, introspection_endpoint: 'https://169.254.169.254/introspect' }),
+    ],
+    [
       'another issuer',
       () => ({ issuer: 'https://evil.example.test', introspection_endpoint: as.endpoint }),
     ],

@@ -6,7 +6,7 @@
  * follow redirects; read more than `maxBytes`; send the token anywhere but the endpoint of the
  * one issuer configured for introspection.
  */
-import { fetchIssuerMetadata } from '../discovery.js';
+import { fetchIssuerMetadata, jwksUriProblem } from '../discovery.js';
 import { emit } from '../internal/emit.js';
 import {
   FetchFailure,
@@ -54,12 +54,16 @@ export function createIntrospector(
 
   const discoverEndpoint = (options: FetchJsonOptions): Promise<string> => {
     discovering ??= fetchIssuerMetadata(settings.issuer, options)
-      .then(({ document }) => {
-        const found = document['introspection_endpoint'];
+      .then((metadata) => {
+        const found = metadata['introspection_endpoint'];
         if (typeof found !== 'string') {
           throw new FetchFailure('discovery: metadata has no introspection_endpoint');
         }
-        const problem = urlProblem(found, settings.allowInsecureRequests);
+        // The token goes there: the same rules as a discovered jwks_uri (no loopback or
+        // link-local target for an issuer that is not one).
+        const problem =
+          urlProblem(found, settings.allowInsecureRequests) ??
+          jwksUriProblem(found, settings.issuer, { sameOrigin: false });
         if (problem)
           throw new FetchFailure(`discovery: introspection_endpoint refused (${problem})`);
         endpoint = found;
