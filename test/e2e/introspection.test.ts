@@ -1,3 +1,4 @@
+import type { JsonWebKey } from 'node:crypto';
 import { createIntrospectingVerifier, type GatehouseEvent, type Verifier } from '@gatehouse/core';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
 import { clientCredentialsToken, connectClient } from './support/client.js';
 import {
   API_RESOURCE,
+  JWT_RESOURCE_SERVER,
   RESOURCE_SERVER_CLIENTS,
   type RunningProvider,
   startProvider,
@@ -122,6 +124,17 @@ describe('introspection against oidc-provider, directly', () => {
     await expect(verifier.verify(await opaqueToken())).resolves.toMatchObject({
       clientId: provider.client.id,
     });
+  });
+
+  it('private_key_jwt (RFC 7523) works too', async () => {
+    const verifier = introspecting({
+      clientId: JWT_RESOURCE_SERVER,
+      clientSecret: undefined,
+      clientAuth: 'private_key_jwt',
+      privateKey: provider.resourceServerKey as JsonWebKey,
+    });
+    const token = await opaqueToken();
+    await expect(verifier.verify(token)).resolves.toMatchObject({ scopes: [SCOPE] });
   });
 
   it('wrong client credentials → 503 temporarily_unavailable (never a 200, never blamed on the token)', async () => {

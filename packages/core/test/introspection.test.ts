@@ -1,4 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatehouseError, toHttpResponse } from '../src/errors.js';
 import type { IntrospectionRecord, IntrospectionStore } from '../src/introspection/store.js';
@@ -174,6 +176,52 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
   });
 });
 
+describe('private_key_jwt (RFC 7523)', () => {
+  it.each([
+    ['EC P-256', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'ES256'],
+    ['RSA', () => generateKeyPairSync('rsa', { modulusLength: 2048 }), 'RS256'],
+    ['Ed25519', () => generateKeyPairSync('ed25519'), 'EdDSA'],
+  ])(
+    '%s key: a fresh assertion per call, iss = sub = client, aud = issuer',
+    async (_, pair, alg) => {
+      as.answer = () => ({ body: activeFor() });
+      const { privateKey, publicKey } = pair();
+      const verifier = verifierWith({
+        clientId: 'rs-jwt',
+        clientSecret: undefined,
+        clientAuth: 'private_key_jwt',
+        privateKey,
+        keyId: 'rs-key-1',
+        cache: false,
+      });
+      await verifier.verify(OPAQUE);
+      await verifier.verify(OPAQUE);
+      const [first, second] = as.received.map((request) => request.form);
+      expect(first?.get('client_assertion_type')).toBe(
+        'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      );
+      expect(first?.get('client_id')).toBe('rs-jwt');
+      expect(as.received[0]?.authorization).toBeUndefined();
+      const assertion = first?.get('client_assertion') ?? '';
+      expect(decodeProtectedHeader(assertion)).toMatchObject({ alg, kid: 'rs-key-1' });
+      const { payload } = await jwtVerify(assertion, publicKey, { audience: as.issuer });
+      expect(payload).toMatchObject({ iss: 'rs-jwt', sub: 'rs-jwt' });
+      expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(60);
+      const { payload: next } = await jwtVerify(second?.get('client_assertion') ?? '', publicKey);
+      expect(next.jti).not.toBe(payload.jti);
+    },
+  );
+
+  it('takes a private JWK, its kid by default', async () => {
+    as.answer = () => ({ body: activeFor() });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'from-jwk' };
+    await verifierWith({ clientAuth: 'private_key_jwt', privateKey: jwk }).verify(OPAQUE);
+    const assertion = as.received[0]?.form.get('client_assertion') ?? '';
+    expect(decodeProtectedHeader(assertion)).toMatchObject({ alg: 'ES384', kid: 'from-jwk' });
+  });
+});
+
 describe('caching and single flight', () => {
   it('concurrent requests for one token share one call', async () => {
     as.answer = () => ({ body: activeFor(), delayMs: 100 });
@@ -346,7 +394,22 @@ describe('options', () => {
 
   it.each([
     [{ clientSecret: '' }, 'introspection.clientSecret'],
-    [{ clientAuth: 'private_key_jwt' }, 'introspection.clientAuth'],
+    [{ clientSecret: undefined }, 'introspection.clientSecret'],
+    [{ clientAuth: 'private_key_jwt' }, 'introspection.privateKey'],
+    [{ clientAuth: 'tls_client_auth' }, 'introspection.clientAuth'],
+    [
+      { clientAuth: 'private_key_jwt', privateKey: generateKeyPairSync('ed25519').publicKey },
+      'introspection.privateKey',
+    ],
+    [
+      {
+        clientAuth: 'private_key_jwt',
+        privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+        algorithm: 'RS256',
+      },
+      'introspection.algorithm',
+    ],
+    [{ clientAuth: 'private_key_jwt', privateKey: { kty: 'EC' } }, 'introspection.privateKey'],
     [{ endpoint: 'http://as.example.test/introspect' }, 'introspection.endpoint'],
     [{ issuer: 'https://other.example.test' }, 'introspection.issuer'],
     [{ cache: { maxTtl: 0 } }, 'introspection.cache.maxTtl'],

@@ -28,11 +28,15 @@ export const RESOURCE_SERVER_CLIENTS = {
   basic: { id: 'gatehouse-rs-basic', secret: 'rs-basic-secret:%+' },
   post: { id: 'gatehouse-rs-post', secret: 'rs-post-secret' },
 } as const;
+/** A resource server authenticating with `private_key_jwt` (RFC 7523); its key is per run. */
+export const JWT_RESOURCE_SERVER = 'gatehouse-rs-jwt';
 
 /** oidc-provider 9 running in-process on 127.0.0.1, mounted under {@link ISSUER_PATH}. */
 export interface RunningProvider {
   readonly issuer: string;
   readonly client: ProviderClient;
+  /** Private JWK of {@link JWT_RESOURCE_SERVER} (ES256, with `kid`). */
+  readonly resourceServerKey: JWK;
   /** `kid`s in the published JWKS; the first one signs new tokens. */
   readonly kids: readonly string[];
   /**
@@ -48,6 +52,9 @@ interface SigningKey extends JWK {
   kid: string;
 }
 
+/** A JWK without its private members. */
+const publicPart = ({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...rest }: JWK): JWK => rest;
+
 async function newSigningKey(): Promise<SigningKey> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = await exportJWK(privateKey);
@@ -62,6 +69,7 @@ function configuration(
   keys: SigningKey[],
   extra: ExtraResources,
   opaque: readonly string[],
+  resourceServerKey: JWK,
 ): Record<string, unknown> {
   const resourceServers: Record<string, { scope: string }> = {
     [API_RESOURCE]: { scope: API_SCOPES.join(' ') },
@@ -100,6 +108,14 @@ function configuration(
         redirect_uris: [],
         token_endpoint_auth_method: `client_secret_${method}`,
       })),
+      {
+        client_id: JWT_RESOURCE_SERVER,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [publicPart(resourceServerKey)] },
+      },
     ],
     jwks: { keys },
     cookies: { keys: [randomUUID()] },
@@ -221,9 +237,14 @@ export async function startProvider(
     redirectUri: `${origin}/callback`,
   };
   let keys = [await newSigningKey()];
+  const rsKeys = await generateKeyPair('ES256', { extractable: true });
+  const resourceServerKey = { ...(await exportJWK(rsKeys.privateKey)), kid: randomUUID() };
 
   const boot = () => {
-    const provider = new Provider(issuer, configuration(client, keys, extra, opaque));
+    const provider = new Provider(
+      issuer,
+      configuration(client, keys, extra, opaque, resourceServerKey),
+    );
     current = { provider, handle: provider.callback() };
   };
   boot();
@@ -231,6 +252,7 @@ export async function startProvider(
   return {
     issuer,
     client,
+    resourceServerKey,
     get kids() {
       return keys.map((key) => key.kid);
     },

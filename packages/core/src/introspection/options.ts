@@ -1,7 +1,9 @@
+import { createPrivateKey, type JsonWebKey, KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { type Duration, parseDurationSeconds } from '../duration.js';
 import { urlProblem } from '../internal/fetch-json.js';
 import { duration, durationMs, GatehouseConfigError, parseOrThrow } from '../options.js';
+import { assertionAlgorithms } from './client-assertion.js';
 import type { IntrospectionStore } from './store.js';
 
 /** Token introspection (RFC 7662) for one trusted issuer. Durations: seconds or `'30s'`. */
@@ -13,11 +15,21 @@ export interface IntrospectionOptions {
   endpoint?: string;
   /** Which configured issuer runs the endpoint; needed only with several issuers. */
   issuer?: string;
-  /** This API's client credentials at the authorization server (RFC 7662 §2.1 requires them). */
+  /** This API's client id at the authorization server (RFC 7662 §2.1 requires client auth). */
   clientId: string;
-  clientSecret: string;
-  /** RFC 6749 §2.3.1: `'client_secret_basic'` (default) or `'client_secret_post'`. */
-  clientAuth?: 'client_secret_basic' | 'client_secret_post';
+  /** The client secret, for `client_secret_basic` and `client_secret_post`. */
+  clientSecret?: string;
+  /**
+   * RFC 6749 §2.3.1 `'client_secret_basic'` (default) or `'client_secret_post'`, or RFC 7523
+   * `'private_key_jwt'` (a signed assertion per call, `aud` = the issuer; needs `privateKey`).
+   */
+  clientAuth?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  /** `private_key_jwt`: the private key (a `KeyObject` or a private JWK; RSA, EC or Ed25519). */
+  privateKey?: KeyObject | JsonWebKey;
+  /** `private_key_jwt`: the assertion's `kid`. Default: the JWK's `kid`, if any. */
+  keyId?: string;
+  /** `private_key_jwt`: the signing algorithm. Default: RS256, PS256 (RSA-PSS), ES*, EdDSA. */
+  algorithm?: string;
   /**
    * `'opaque'` (default): only tokens that are not JWTs are introspected; JWTs are verified
    * locally. `'all'`: JWTs too, so a revoked JWT is refused (one call per token and cache TTL).
@@ -44,7 +56,8 @@ export interface IntrospectionSettings {
   endpoint: string | undefined;
   clientId: string;
   clientSecret: string;
-  clientAuth: 'client_secret_basic' | 'client_secret_post';
+  clientAuth: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  assertion: { key: KeyObject; alg: string; kid: string | undefined } | undefined;
   tokens: 'opaque' | 'all';
   cache: false | { max: number; maxTtlMs: number; store: IntrospectionStore | undefined };
   timeoutMs: number;
@@ -74,8 +87,16 @@ const schema = z.strictObject({
   endpoint: z.string().optional(),
   issuer: z.string().optional(),
   clientId: z.string().min(1, 'must not be empty'),
-  clientSecret: z.string().min(1, 'must not be empty'),
-  clientAuth: z.enum(['client_secret_basic', 'client_secret_post']).optional(),
+  clientSecret: z.string().min(1, 'must not be empty').optional(),
+  clientAuth: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt']).optional(),
+  privateKey: z
+    .custom<KeyObject | JsonWebKey>(
+      (value) => value instanceof KeyObject || (typeof value === 'object' && value !== null),
+      { message: 'must be a KeyObject or a private JWK' },
+    )
+    .optional(),
+  keyId: z.string().min(1).optional(),
+  algorithm: z.string().min(1).optional(),
   tokens: z.enum(['opaque', 'all']).optional(),
   cache: z
     .union([
@@ -126,14 +147,20 @@ export function resolveIntrospection(
       message: `${problem} (or set allowInsecureRequests)`,
     });
   }
+  const clientAuth = options.clientAuth ?? INTROSPECTION_DEFAULTS.clientAuth;
+  const assertion = clientAuth === 'private_key_jwt' ? signerOf(options, issues) : undefined;
+  if (clientAuth !== 'private_key_jwt' && options.clientSecret === undefined) {
+    issues.push({ path: 'introspection.clientSecret', message: `is required for ${clientAuth}` });
+  }
   if (issues.length || issuer === undefined) throw new GatehouseConfigError(issues);
   const cache = options.cache;
   return {
     issuer,
     endpoint: options.endpoint,
     clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    clientAuth: options.clientAuth ?? INTROSPECTION_DEFAULTS.clientAuth,
+    clientSecret: options.clientSecret ?? '',
+    clientAuth,
+    assertion,
     tokens: options.tokens ?? INTROSPECTION_DEFAULTS.tokens,
     cache:
       cache === false
@@ -148,4 +175,39 @@ export function resolveIntrospection(
     maxBytes: options.maxBytes ?? INTROSPECTION_DEFAULTS.maxBytes,
     allowInsecureRequests,
   };
+}
+
+/** The key and algorithm of `private_key_jwt`, or issues naming what is wrong with them. */
+function signerOf(
+  options: Pick<IntrospectionOptions, 'privateKey' | 'keyId' | 'algorithm'>,
+  issues: { path: string; message: string }[],
+): IntrospectionSettings['assertion'] {
+  if (options.privateKey === undefined) {
+    issues.push({ path: 'introspection.privateKey', message: 'is required for private_key_jwt' });
+    return undefined;
+  }
+  let key: KeyObject;
+  try {
+    key =
+      options.privateKey instanceof KeyObject
+        ? options.privateKey
+        : createPrivateKey({ key: options.privateKey, format: 'jwk' });
+  } catch {
+    issues.push({ path: 'introspection.privateKey', message: 'is not a usable private key' });
+    return undefined;
+  }
+  const allowed = key.type === 'private' ? assertionAlgorithms(key) : [];
+  const alg = options.algorithm ?? allowed[0];
+  if (alg === undefined || !allowed.includes(alg)) {
+    issues.push({
+      path:
+        options.algorithm === undefined ? 'introspection.privateKey' : 'introspection.algorithm',
+      message: allowed.length
+        ? `must be one of ${allowed.join(', ')} for this key`
+        : 'must be an RSA, EC (P-256/384/521) or Ed25519 private key',
+    });
+    return undefined;
+  }
+  const jwkKid = options.privateKey instanceof KeyObject ? undefined : options.privateKey.kid;
+  return { key, alg, kid: options.keyId ?? (typeof jwkKid === 'string' ? jwkKid : undefined) };
 }

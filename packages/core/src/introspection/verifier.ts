@@ -30,7 +30,7 @@ export type IntrospectingVerifierOptions = VerifierOptions & {
  * a response that is not a well-formed introspection answer → 503 + `Retry-After`, never a 200.
  *
  * Does not: verify RFC 9701 JWT introspection responses (it asks for JSON); authenticate with
- * `private_key_jwt` or mTLS; send an opaque token to more than one issuer's endpoint.
+ * mTLS (RFC 8705); send an opaque token to more than one issuer's endpoint.
  */
 export function createIntrospectingVerifier(options: IntrospectingVerifierOptions): Verifier {
   const { introspection, ...rest } = options;
