@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type OAuthClientProvider,
@@ -14,6 +14,7 @@ import type {
 import type { Configuration } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp, TOOL_SCOPES } from '../../examples/mcp/src/app.js';
+import { createMcpFastifyApp } from '../../examples/mcp/src/fastify.js';
 import { parseChallenge } from '../behaviour/challenge.js';
 import { clientCredentialsToken, connectClient, followRedirects } from './support/client.js';
 import { OTHER_RESOURCE, type RunningProvider, startProvider, USER } from './support/provider.js';
@@ -25,25 +26,56 @@ import { OTHER_RESOURCE, type RunningProvider, startProvider, USER } from './sup
 const READ = TOOL_SCOPES.read_notes;
 const WRITE = TOOL_SCOPES.add_note;
 
-let server: Server;
-let resource: string;
+const FRAMEWORKS = ['express', 'fastify'] as const;
+type Framework = (typeof FRAMEWORKS)[number];
+
+/** The example app in each framework, as a request listener for a server already listening. */
+const MOUNTS: Record<Framework, (issuer: string, resource: string) => Promise<RequestListener>> = {
+  express: async (issuer, resource) => createMcpApp({ issuer, resource }),
+  async fastify(issuer, resource) {
+    let listener: RequestListener | undefined;
+    const app = await createMcpFastifyApp(
+      { issuer, resource },
+      {
+        serverFactory: (handler) => {
+          listener = handler;
+          return createServer();
+        },
+      },
+    );
+    await app.ready();
+    return listener as RequestListener;
+  },
+};
+
+const servers = {} as Record<Framework, { server: Server; resource: string }>;
 let provider: RunningProvider;
 let machine: Configuration;
 
 beforeAll(async () => {
   // Listen first: the canonical URI (with its port) is the resource the provider issues for.
-  server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  resource = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
-  provider = await startProvider({ [resource]: [READ, WRITE] });
-  server.on('request', createMcpApp({ issuer: provider.issuer, resource }));
+  for (const framework of FRAMEWORKS) {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const resource = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+    servers[framework] = { server, resource };
+  }
+  provider = await startProvider(
+    Object.fromEntries(FRAMEWORKS.map((framework) => [servers[framework].resource, [READ, WRITE]])),
+  );
+  for (const framework of FRAMEWORKS) {
+    const { server, resource } = servers[framework];
+    server.on('request', await MOUNTS[framework](provider.issuer, resource));
+  }
   machine = await connectClient(provider);
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  for (const { server } of Object.values(servers)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
   await provider?.close();
 });
 
@@ -79,14 +111,22 @@ class HeadlessOAuthProvider implements OAuthClientProvider {
   }
 }
 
-const connect = async (options: ConstructorParameters<typeof StreamableHTTPClientTransport>[1]) => {
+const connect = async (
+  resource: string,
+  options: ConstructorParameters<typeof StreamableHTTPClientTransport>[1],
+) => {
   const client = new Client({ name: 'gatehouse-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(resource), options));
   return client;
 };
 
 /** A raw JSON-RPC `tools/call`, to read the HTTP answer itself. */
-const callTool = (token: string, name: string, args: Record<string, unknown> = {}) =>
+const callTool = (
+  resource: string,
+  token: string,
+  name: string,
+  args: Record<string, unknown> = {},
+) =>
   fetch(resource, {
     method: 'POST',
     headers: {
@@ -103,74 +143,97 @@ const callTool = (token: string, name: string, args: Record<string, unknown> = {
     signal: AbortSignal.timeout(5000),
   });
 
-describe('examples/mcp with the MCP SDK client and oidc-provider', () => {
-  it("the SDK's OAuth flow: 401 → metadata → oidc-provider (PKCE, resource) → tools work", async () => {
-    const oauth = new HeadlessOAuthProvider(provider.client);
-    // First attempt: no token; the SDK discovers everything from the 401 and asks to redirect.
-    await expect(connect({ authProvider: oauth })).rejects.toBeInstanceOf(UnauthorizedError);
-    const authorizationUrl = oauth.authorizationUrl!;
-    expect(authorizationUrl.href.startsWith(provider.issuer)).toBe(true);
-    expect(authorizationUrl.searchParams.get('resource')).toBe(resource);
-    expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(authorizationUrl.searchParams.get('scope')).toBe(`${READ} ${WRITE}`);
+describe.each(FRAMEWORKS)(
+  'examples/mcp in %s, with the MCP SDK client and oidc-provider',
+  (framework) => {
+    const resourceOf = () => servers[framework].resource;
 
-    const callback = await followRedirects(authorizationUrl, provider.client.redirectUri);
-    const transport = new StreamableHTTPClientTransport(new URL(resource), { authProvider: oauth });
-    await transport.finishAuth(callback.searchParams.get('code')!);
+    it("the SDK's OAuth flow: 401 → metadata → oidc-provider (PKCE, resource) → tools work", async () => {
+      const oauth = new HeadlessOAuthProvider(provider.client);
+      // First attempt: no token; the SDK discovers everything from the 401 and asks to redirect.
+      await expect(connect(resourceOf(), { authProvider: oauth })).rejects.toBeInstanceOf(
+        UnauthorizedError,
+      );
+      const authorizationUrl = oauth.authorizationUrl!;
+      expect(authorizationUrl.href.startsWith(provider.issuer)).toBe(true);
+      expect(authorizationUrl.searchParams.get('resource')).toBe(resourceOf());
+      expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(authorizationUrl.searchParams.get('scope')).toBe(`${READ} ${WRITE}`);
 
-    const client = await connect({ authProvider: oauth });
-    const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['add_note', 'read_notes']);
-    const added = await client.callTool({ name: 'add_note', arguments: { text: 'hello' } });
-    expect(added.content).toEqual([{ type: 'text', text: `noted for ${USER}` }]);
-    const read = await client.callTool({ name: 'read_notes', arguments: {} });
-    expect(read.content).toEqual([
-      { type: 'text', text: JSON.stringify([{ author: USER, text: 'hello' }]) },
-    ]);
-    await client.close();
-  });
+      const callback = await followRedirects(authorizationUrl, provider.client.redirectUri);
+      const transport = new StreamableHTTPClientTransport(new URL(resourceOf()), {
+        authProvider: oauth,
+      });
+      await transport.finishAuth(callback.searchParams.get('code')!);
 
-  it('a tool without its scope → 403 insufficient_scope naming it; the other tool works', async () => {
-    const readOnly = await clientCredentialsToken(machine, READ, resource);
-    const refused = await callTool(readOnly, 'add_note', { text: 'nope' });
-    expect(refused.status).toBe(403);
-    const challenge = parseChallenge(refused.headers.get('www-authenticate') ?? '');
-    expect(challenge.params.error).toBe('insufficient_scope');
-    expect(challenge.params.scope).toBe(WRITE);
-    expect(challenge.params.resource_metadata).toBe(
-      `${new URL(resource).origin}/.well-known/oauth-protected-resource/mcp`,
-    );
-
-    const client = await connect({
-      requestInit: { headers: { authorization: `Bearer ${readOnly}` } },
+      const client = await connect(resourceOf(), { authProvider: oauth });
+      const { tools } = await client.listTools();
+      expect(tools.map((tool) => tool.name).sort()).toEqual(['add_note', 'read_notes']);
+      const added = await client.callTool({ name: 'add_note', arguments: { text: 'hello' } });
+      expect(added.content).toEqual([{ type: 'text', text: `noted for ${USER}` }]);
+      const read = await client.callTool({ name: 'read_notes', arguments: {} });
+      expect(read.content).toEqual([
+        { type: 'text', text: JSON.stringify([{ author: USER, text: 'hello' }]) },
+      ]);
+      await client.close();
     });
-    const read = await client.callTool({ name: 'read_notes', arguments: {} });
-    expect(read.isError).toBeFalsy();
-    // The SDK surfaces the HTTP refusal as such (no authProvider here to step up with).
-    await expect(
-      client.callTool({ name: 'add_note', arguments: { text: 'nope' } }),
-    ).rejects.toMatchObject({ code: 403, message: expect.stringContaining('insufficient_scope') });
-    await client.close();
-  });
 
-  it('a token the same provider issued for another resource is refused (audience)', async () => {
-    const elsewhere = await clientCredentialsToken(machine, 'ledger:read', OTHER_RESOURCE);
-    const refused = await callTool(elsewhere, 'read_notes');
-    expect(refused.status).toBe(401);
-    expect(parseChallenge(refused.headers.get('www-authenticate') ?? '').params.error).toBe(
-      'invalid_token',
-    );
-  });
+    it('a tool without its scope → 403 insufficient_scope naming it; the other tool works', async () => {
+      const readOnly = await clientCredentialsToken(machine, READ, resourceOf());
+      const refused = await callTool(resourceOf(), readOnly, 'add_note', { text: 'nope' });
+      expect(refused.status).toBe(403);
+      const challenge = parseChallenge(refused.headers.get('www-authenticate') ?? '');
+      expect(challenge.params.error).toBe('insufficient_scope');
+      expect(challenge.params.scope).toBe(WRITE);
+      expect(challenge.params.resource_metadata).toBe(
+        `${new URL(resourceOf()).origin}/.well-known/oauth-protected-resource/mcp`,
+      );
 
-  it('serves its RFC 9728 document at the path-aware well-known URL', async () => {
-    const url = `${new URL(resource).origin}/.well-known/oauth-protected-resource/mcp`;
-    const answer = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    expect(answer.status).toBe(200);
-    expect(await answer.json()).toMatchObject({
-      resource,
-      authorization_servers: [provider.issuer],
-      scopes_supported: [READ, WRITE],
-      bearer_methods_supported: ['header'],
+      const client = await connect(resourceOf(), {
+        requestInit: { headers: { authorization: `Bearer ${readOnly}` } },
+      });
+      const read = await client.callTool({ name: 'read_notes', arguments: {} });
+      expect(read.isError).toBeFalsy();
+      // The SDK surfaces the HTTP refusal as such (no authProvider here to step up with).
+      await expect(
+        client.callTool({ name: 'add_note', arguments: { text: 'nope' } }),
+      ).rejects.toMatchObject({
+        code: 403,
+        message: expect.stringContaining('insufficient_scope'),
+      });
+      await client.close();
     });
-  });
-});
+
+    it('a token the same provider issued for another resource is refused (audience)', async () => {
+      const elsewhere = await clientCredentialsToken(machine, 'ledger:read', OTHER_RESOURCE);
+      const refused = await callTool(resourceOf(), elsewhere, 'read_notes');
+      expect(refused.status).toBe(401);
+      expect(parseChallenge(refused.headers.get('www-authenticate') ?? '').params.error).toBe(
+        'invalid_token',
+      );
+    });
+
+    it('a body that is not JSON, with a good token → 400, never a 500', async () => {
+      const token = await clientCredentialsToken(machine, READ, resourceOf());
+      const answer = await fetch(resourceOf(), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"jsonrpc":',
+        signal: AbortSignal.timeout(5000),
+      });
+      expect(answer.status).toBe(400);
+    });
+
+    it('serves its RFC 9728 document at the path-aware well-known URL', async () => {
+      const url = `${new URL(resourceOf()).origin}/.well-known/oauth-protected-resource/mcp`;
+      const answer = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({
+        resource: resourceOf(),
+        authorization_servers: [provider.issuer],
+        scopes_supported: [READ, WRITE],
+        bearer_methods_supported: ['header'],
+      });
+    });
+  },
+);
