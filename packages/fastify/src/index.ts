@@ -93,7 +93,9 @@ const metadataPlugin: FastifyPluginAsync<ResourceMetadata | ResourceMetadataOpti
  * `/.well-known/oauth-protected-resource/mcp` for the resource `https://host/mcp` — to `GET`
  * and `HEAD`, publicly cacheable; as a route (`HEAD` too). Takes `createResourceMetadata`'s
  * result (also give it to `requireAuth` as `resourceMetadata`, so challenges point to it) or its
- * options. Register it at the root: `app.register(protectedResourceMetadata, metadata)`.
+ * options. Register it at the root: `app.register(protectedResourceMetadata, metadata)`, and
+ * register `gatehouse` inside the protected routes' own context (`app.register(async (api) =>
+ * …)`), not at the root, whose hook would make the public document ask for a token.
  */
 export const protectedResourceMetadata = fp(metadataPlugin, {
   fastify: '5.x',

@@ -73,7 +73,8 @@ export const requireAuthentication = (requirements: AuthenticationRequirements):
  * `/.well-known/oauth-protected-resource/mcp` for the resource `https://host/mcp` — to `GET`
  * and `HEAD`, publicly cacheable; every other request goes on. Takes `createResourceMetadata`'s
  * result (also give it to `requireAuth` as `resourceMetadata`, so challenges point to it) or its
- * options. Use it on the app itself, not behind a router prefix.
+ * options. Use it on the app itself, not behind a router prefix, and before `requireAuth`: the
+ * document is public.
  */
 export function protectedResourceMetadata(
   metadata: ResourceMetadata | ResourceMetadataOptions,
