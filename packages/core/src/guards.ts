@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { type ClaimRules, matchesRule } from './claims.js';
+import { GatehouseConfigError } from './config-error.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import { type ErrorReason, GatehouseError } from './errors.js';
 import { settingsOf, warnGuardWithoutAuth } from './internal/request-state.js';
-import { claimRules, duration, GatehouseConfigError, parseOrThrow } from './options.js';
+import { claimRules, duration, parseOrThrow } from './options.js';
 import { hasAnyScope, hasScopes } from './scopes.js';
 import type { AuthContext } from './types.js';
 

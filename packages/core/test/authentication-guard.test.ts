@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GatehouseConfigError } from '../src/config-error.js';
 import { GatehouseError, toHttpResponse } from '../src/errors.js';
 import { authenticationGuard } from '../src/guards.js';
-import { GatehouseConfigError } from '../src/options.js';
 import type { AuthContext, JwtClaims } from '../src/types.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);

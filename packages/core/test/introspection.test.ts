@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { GatehouseConfigError } from '../src/config-error.js';
 import { toHttpResponse } from '../src/errors.js';
-import { GatehouseConfigError } from '../src/options.js';
 import type { GatehouseEvent } from '../src/types.js';
 import { AUDIENCE, now, OPAQUE, refusal, useIntrospectionServer } from './support/introspection.js';
 import { type Answer, startIntrospectionServer } from './support/introspection-endpoint.js';
@@ -36,7 +36,11 @@ describe('createIntrospectingVerifier: answers (RFC 7662 §2.2)', () => {
     ['expired exp', () => f.activeFor({ exp: now() - 60 }), 'expired'],
     ['future nbf', () => f.activeFor({ nbf: now() + 600 }), 'not_yet_valid'],
     ['token_type DPoP', () => f.activeFor({ token_type: 'DPoP' }), 'type_mismatch'],
-    ['a cnf (sender-constrained)', () => f.activeFor({ cnf: { jkt: 'abc' } }), 'type_mismatch'],
+    [
+      'a cnf (sender-constrained)',
+      () => f.activeFor({ cnf: { jkt: 'abc' } }),
+      'sender_constrained',
+    ],
   ])('%s → 401 invalid_token', async (_, body, reason) => {
     f.as.answer = () => ({ body: body() });
     const error = await refusal(f.verifierWith().verify(OPAQUE));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { GatehouseConfigError } from '../src/config-error.js';
 import { GatehouseError, toHttpResponse } from '../src/errors.js';
-import { GatehouseConfigError } from '../src/options.js';
 import {
   answerMetadataRequest,
   createResourceMetadata,

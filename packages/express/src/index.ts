@@ -1,22 +1,24 @@
+import type {
+  AuthContext,
+  AuthenticationRequirements,
+  AuthHandlerOptions,
+  ClaimRules,
+  ResourceMetadata,
+  ResourceMetadataOptions,
+  Verifier,
+} from '@gatehouse/core';
 import {
-  type AuthContext,
-  type AuthenticationRequirements,
-  type AuthHandlerOptions,
   answerMetadataRequest,
   authenticationGuard,
   authorizationHeader,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
-  type ResourceMetadata,
-  type ResourceMetadataOptions,
   scopeGuard,
   toResourceMetadata,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 export type { AuthenticatedRequest } from './types.js';

@@ -1,21 +1,23 @@
+import type {
+  AuthContext,
+  AuthenticationRequirements,
+  AuthHandlerOptions,
+  ClaimRules,
+  ResourceMetadata,
+  ResourceMetadataOptions,
+  Verifier,
+} from '@gatehouse/core';
 import {
-  type AuthContext,
-  type AuthenticationRequirements,
-  type AuthHandlerOptions,
   authenticationGuard,
   authorizationHeader,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
-  type ResourceMetadata,
-  type ResourceMetadataOptions,
   scopeGuard,
   toResourceMetadata,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 

@@ -1,8 +1,9 @@
 import { createPrivateKey, type JsonWebKey, KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { GatehouseConfigError } from '../config-error.js';
 import { type Duration, parseDurationSeconds } from '../duration.js';
 import { urlProblem } from '../internal/fetch-json.js';
-import { duration, durationMs, GatehouseConfigError, parseOrThrow } from '../options.js';
+import { duration, durationMs, parseOrThrow } from '../options.js';
 import { assertionAlgorithms } from './client-assertion.js';
 import type { IntrospectionStore } from './store.js';
 

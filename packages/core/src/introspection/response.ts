@@ -9,6 +9,7 @@
 import { GatehouseError, invalidToken } from '../errors.js';
 import { FetchFailure } from '../internal/fetch-json.js';
 import { extractScopes } from '../scopes.js';
+import { checkNotSenderConstrained } from '../token-kind.js';
 import type { AuthContext, JwtClaims, JwtHeader } from '../types.js';
 import type { IntrospectionRecord } from './store.js';
 
@@ -66,11 +67,9 @@ export function toAuthContext(
   if (claims.iss !== undefined && claims.iss !== rules.issuer) {
     throw invalidToken('issuer_mismatch', 'the token was issued by another issuer');
   }
+  checkNotSenderConstrained(claims);
   const type = claims['token_type'];
-  if (
-    claims['cnf'] !== undefined ||
-    (typeof type === 'string' && type.toLowerCase() !== 'bearer')
-  ) {
+  if (typeof type === 'string' && type.toLowerCase() !== 'bearer') {
     throw invalidToken('type_mismatch', 'the token is not a Bearer access token');
   }
   if (claims.exp !== undefined && nowMs - rules.clockToleranceMs >= claims.exp * 1000) {

@@ -1,9 +1,11 @@
 import { extractBearerToken } from '../bearer.js';
+import { GatehouseConfigError } from '../config-error.js';
+import { DEFAULTS } from '../defaults.js';
 import { invalidToken, isGatehouseError } from '../errors.js';
 import { emit } from '../internal/emit.js';
-import { DEFAULTS, durationMs, GatehouseConfigError, type VerifierOptions } from '../options.js';
-import type { AuthContext } from '../types.js';
-import { createVerifier, type Verifier } from '../verify.js';
+import { durationMs, type VerifierOptions } from '../options.js';
+import type { AuthContext, Verifier } from '../types.js';
+import { createVerifier } from '../verify.js';
 import { createIntrospector } from './introspector.js';
 import { type IntrospectionOptions, resolveIntrospection } from './options.js';
 
