@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { errors, Provider } from 'oidc-provider';
+import type { Provider } from 'oidc-provider';
+import { capturingExpectedWarnings } from './expected-warnings.js';
+
+// Imported here, with its expected start-up notices captured (see expected-warnings.ts).
+const { errors, Provider: ProviderClass } = await capturingExpectedWarnings(
+  () => import('oidc-provider'),
+);
 
 /** The issuer has a path, like the documented banking platform's. */
 export const ISSUER_PATH = '/a/consumer/api/v0/oidc';
@@ -130,8 +136,21 @@ function configuration(
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // Explicit policies (oidc-provider prints a notice for its defaults): resource servers,
+      // which authenticate, may introspect any token; a client may revoke its own tokens.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx: unknown, caller: { clientAuthMethod: string }) =>
+          caller.clientAuthMethod !== 'none',
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (
+          _ctx: unknown,
+          caller: { clientId: string },
+          token: { clientId?: string },
+        ) => token.clientId === caller.clientId,
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => API_RESOURCE,
@@ -240,14 +259,15 @@ export async function startProvider(
   const rsKeys = await generateKeyPair('ES256', { extractable: true });
   const resourceServerKey = { ...(await exportJWK(rsKeys.privateKey)), kid: randomUUID() };
 
-  const boot = () => {
-    const provider = new Provider(
-      issuer,
-      configuration(client, keys, extra, opaque, resourceServerKey),
-    );
-    current = { provider, handle: provider.callback() };
-  };
-  boot();
+  const boot = () =>
+    capturingExpectedWarnings(() => {
+      const provider = new ProviderClass(
+        issuer,
+        configuration(client, keys, extra, opaque, resourceServerKey),
+      );
+      current = { provider, handle: provider.callback() };
+    });
+  await boot();
 
   return {
     issuer,
@@ -258,7 +278,7 @@ export async function startProvider(
     },
     async rotateKeys() {
       keys = [await newSigningKey(), ...keys];
-      boot();
+      await boot();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
