@@ -1,7 +1,19 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AuthContext, type ClaimRules, isGatehouseError } from '@gatehouse/core';
-import { ResolverFailure, type Route, SCOPE, URL_SCOPE } from './fixture.js';
+import {
+  type AuthContext,
+  type AuthenticationRequirements,
+  type ClaimRules,
+  isGatehouseError,
+} from '@gatehouse/core';
+import {
+  ACR_MFA,
+  ResolverFailure,
+  type Route,
+  SCOPE,
+  STEP_UP_MAX_AGE,
+  URL_SCOPE,
+} from './fixture.js';
 
 /** A running test app: requests go to `url`. */
 export interface RunningApp {
@@ -14,6 +26,7 @@ export interface GuardFactories<G> {
   requireScopes(...scopes: string[]): G;
   requireAnyScope(...scopes: string[]): G;
   requireClaims(rules: ClaimRules): G;
+  requireAuthentication(requirements: AuthenticationRequirements): G;
 }
 
 /** The guard each route carries, built with the adapter's own factories. */
@@ -27,6 +40,10 @@ export function guardOf<G>(route: Route, adapter: GuardFactories<G>): G | undefi
       return adapter.requireScopes(URL_SCOPE);
     case 'claims':
       return adapter.requireClaims({ tenant: 'acme' });
+    case 'step-up-acr':
+      return adapter.requireAuthentication({ acr: [ACR_MFA] });
+    case 'step-up-recent':
+      return adapter.requireAuthentication({ maxAge: STEP_UP_MAX_AGE });
     default:
       return undefined;
   }

@@ -158,5 +158,8 @@ function check(row: Row, response: request.Response, token: string | undefined):
     expect(challenge.params.error).toBe(want.challenge.error);
     expect(challenge.params.error_description).toMatch(/\S/);
     expect(challenge.params.scope).toBe(want.challenge.scope);
+    expect(challenge.params.acr_values).toBe(want.challenge.acr_values);
+    expect(challenge.params.max_age).toBe(want.challenge.max_age);
+    expect(challenge.params.resource_metadata).toBe(want.challenge.resource_metadata);
   }
 }

@@ -1,6 +1,16 @@
 import { createPublicKey } from 'node:crypto';
-import type { AuthContext, ErrorReason, GatehouseEvent } from '@gatehouse/core';
+import {
+  type AuthContext,
+  createIntrospectingVerifier,
+  createResourceMetadata,
+  type ErrorReason,
+  type GatehouseEvent,
+} from '@gatehouse/core';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+import {
+  type IntrospectionServer,
+  startIntrospectionServer,
+} from '../../packages/core/test/support/introspection-endpoint.js';
 
 /** The adapter configurations a row can run against; each is mounted under `/<variant>`. */
 export type Variant =
@@ -10,6 +20,8 @@ export type Variant =
   | 'users'
   | 'usersContinue'
   | 'delegate'
+  | 'metadata'
+  | 'opaque'
   | 'cold'
   | 'faulty'
   | 'faultySync';
@@ -18,7 +30,18 @@ export type Variant =
 export const SCOPE = 'read:things';
 export const URL_SCOPE = 'https://api.banno.com/consumer/auth/offline_access';
 export const REALM = 'api';
-export const ROUTES = ['protected', 'scoped', 'any-scope', 'url-scope', 'claims'] as const;
+/** RFC 9470 step-up: the `acr` the `step-up-acr` route accepts; `step-up-recent` wants 5 min. */
+export const ACR_MFA = 'urn:gatehouse:mfa';
+export const STEP_UP_MAX_AGE = 300;
+export const ROUTES = [
+  'protected',
+  'scoped',
+  'any-scope',
+  'url-scope',
+  'claims',
+  'step-up-acr',
+  'step-up-recent',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** The application user `resolveUser` maps `sub` to. */
@@ -44,6 +67,8 @@ export interface Fixture {
   issuer: TestIssuer;
   /** An issuer whose JWKS has been down since it started: nobody ever had its keys. */
   coldIssuer: TestIssuer;
+  /** The test issuer's introspection endpoint (RFC 7662) for the `opaque` variant. */
+  introspection: IntrospectionServer;
   options: Record<Variant, Record<string, unknown>>;
   /** `reason` of every `token_rejected` event the verifiers emitted, oldest first. */
   rejections: ErrorReason[];
@@ -63,11 +88,17 @@ export async function createFixture(): Promise<Fixture> {
   const onEvent = (event: GatehouseEvent) => {
     if (event.type === 'token_rejected') rejections.push(event.reason);
   };
+  const introspection = await startIntrospectionServer();
+  introspection.answer = (form) =>
+    OPAQUE_ANSWERS[form.get('token') ?? '']?.(issuer) ?? {
+      body: { active: false },
+    };
   const base = { issuer: issuer.url, audience: issuer.audience, realm: REALM, onEvent };
   return {
     issuer,
     coldIssuer,
     rejections,
+    introspection,
     options: {
       default: base,
       strict: { ...base, typ: 'strict' },
@@ -75,6 +106,23 @@ export async function createFixture(): Promise<Fixture> {
       users: { ...base, resolveUser },
       usersContinue: { ...base, resolveUser, unknownUser: 'continue' },
       delegate: { ...base, errors: 'delegate' },
+      metadata: {
+        ...base,
+        resourceMetadata: createResourceMetadata({
+          resource: issuer.audience,
+          authorizationServers: [issuer.url],
+        }),
+      },
+      opaque: {
+        verifier: createIntrospectingVerifier({
+          ...base,
+          introspection: {
+            endpoint: introspection.endpoint,
+            clientId: 'behaviour-table',
+            clientSecret: 'rs-secret',
+          },
+        }),
+      },
       cold: {
         issuer: coldIssuer.url,
         audience: coldIssuer.audience,
@@ -99,7 +147,7 @@ export async function createFixture(): Promise<Fixture> {
       },
     },
     async close() {
-      await Promise.all([issuer.close(), coldIssuer.close()]);
+      await Promise.all([issuer.close(), coldIssuer.close(), introspection.close()]);
     },
   };
 }
@@ -160,9 +208,38 @@ export const TOKENS = {
   /** Far above Node's 16 KiB header limit: the HTTP server refuses it before any app code. */
   huge: async () => 'a'.repeat(100 * 1024),
   cold: (f: Fixture) => f.coldIssuer.mint(),
+  opaqueActive: async () => 'opaque-active',
+  opaqueRevoked: async () => 'opaque-revoked',
+  opaqueForeign: async () => 'opaque-foreign',
+  opaqueBroken: async () => 'opaque-broken',
+  mfaNow: (f: Fixture) => f.issuer.mint({ acr: ACR_MFA, auth_time: nowSeconds() - 5 }),
+  passwordNow: (f: Fixture) =>
+    f.issuer.mint({ acr: 'urn:gatehouse:pwd', auth_time: nowSeconds() - 5 }),
+  staleAuth: (f: Fixture) => f.issuer.mint({ acr: ACR_MFA, auth_time: nowSeconds() - 3600 }),
 } satisfies Record<string, (f: Fixture) => Promise<string>>;
 
 export type TokenKind = keyof typeof TOKENS;
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** What the introspection endpoint answers for each opaque token of the `opaque` variant. */
+const OPAQUE_ANSWERS: Record<string, (issuer: TestIssuer) => IntrospectionAnswer> = {
+  'opaque-active': (issuer) => ({ body: introspected(issuer, issuer.audience) }),
+  'opaque-foreign': (issuer) => ({ body: introspected(issuer, 'https://other-api.example.test') }),
+  'opaque-broken': () => ({ status: 500, body: { error: 'server_error' } }),
+};
+type IntrospectionAnswer = ReturnType<IntrospectionServer['answer']>;
+
+const introspected = (issuer: TestIssuer, aud: string) => ({
+  active: true,
+  iss: issuer.url,
+  aud,
+  sub: 'user-123',
+  client_id: 'table-client',
+  scope: `${SCOPE} other`,
+  token_type: 'Bearer',
+  exp: nowSeconds() + 600,
+});
 
 async function claimsOf(f: Fixture): Promise<Record<string, unknown>> {
   const token = await f.issuer.mint();

@@ -1,11 +1,25 @@
 import type { ErrorCode, ErrorReason } from '@gatehouse/core';
-import { REALM, type Route, SCOPE, type TokenKind, URL_SCOPE, type Variant } from './fixture.js';
+import {
+  ACR_MFA,
+  REALM,
+  type Route,
+  SCOPE,
+  STEP_UP_MAX_AGE,
+  type TokenKind,
+  URL_SCOPE,
+  type Variant,
+} from './fixture.js';
 
 /** Parameters the `WWW-Authenticate: Bearer …` challenge must carry (RFC 6750 §3). */
 export interface ChallengeMatch {
   error: Exclude<ErrorCode, 'unauthorized' | 'temporarily_unavailable'>;
   /** Exact `scope` parameter; absent means the challenge must have none. */
   scope?: string;
+  /** RFC 9470 §3 parameters, exact; absent means none. */
+  acr_values?: string;
+  max_age?: string;
+  /** RFC 9728 §5.1 parameter, exact; absent means none. */
+  resource_metadata?: string;
 }
 
 /** One request and the answer every adapter must give it. */
@@ -56,6 +70,8 @@ export interface Row {
 }
 
 const NO_CREDENTIALS = `Bearer realm="${REALM}"`;
+/** Where the `metadata` variant's document is (its resource is the test issuer's audience). */
+const METADATA_URL = 'https://api.example.test/.well-known/oauth-protected-resource';
 const ok = { status: 200, sub: 'user-123' };
 const noCredentials = {
   status: 401,
@@ -77,6 +93,20 @@ const invalidRequest = (reason: ErrorReason) =>
     error: 'invalid_request',
     reason,
   }) as const;
+const weakAuthentication = (
+  params: { acr_values?: string; max_age?: string },
+  reason: ErrorReason,
+) =>
+  ({
+    status: 401,
+    challenge: { error: 'insufficient_user_authentication', ...params },
+    error: 'insufficient_user_authentication',
+    reason,
+    refusedBy: 'guard',
+  }) as const;
+const needsMfa = weakAuthentication({ acr_values: ACR_MFA }, 'acr_not_accepted');
+const needsRecent = (reason: ErrorReason) =>
+  weakAuthentication({ max_age: String(STEP_UP_MAX_AGE) }, reason);
 const missingScope = (scope: string) =>
   ({
     status: 403,
@@ -415,6 +445,167 @@ export const ROWS: readonly Row[] = [
     route: 'scoped',
     token: 'otherScope',
     expect: { ...missingScope(SCOPE), handledBy: 'app' },
+  },
+  // RFC 9470 step-up: requireAuthentication({ acr }) and ({ maxAge })
+  { name: 'step-up: acceptable acr → 200', route: 'step-up-acr', token: 'mfaNow', expect: ok },
+  {
+    name: 'step-up: another acr → 401 insufficient_user_authentication, acr_values= (§3)',
+    route: 'step-up-acr',
+    token: 'passwordNow',
+    expect: needsMfa,
+  },
+  {
+    name: 'step-up: no acr claim → 401 with acr_values=',
+    route: 'step-up-acr',
+    token: 'valid',
+    expect: needsMfa,
+  },
+  {
+    name: 'step-up: another acr, same token 4× (cache hits) → 401 every time',
+    route: 'step-up-acr',
+    token: 'passwordNow',
+    repeat: 4,
+    expect: needsMfa,
+  },
+  {
+    name: 'step-up: auth_time within maxAge → 200',
+    route: 'step-up-recent',
+    token: 'mfaNow',
+    expect: ok,
+  },
+  {
+    name: 'step-up: auth_time older than maxAge → 401, max_age="300" (§3)',
+    route: 'step-up-recent',
+    token: 'staleAuth',
+    expect: needsRecent('auth_time_too_old'),
+  },
+  {
+    name: 'step-up: maxAge set, no auth_time claim → 401 with max_age=',
+    route: 'step-up-recent',
+    token: 'valid',
+    expect: needsRecent('auth_time_missing'),
+  },
+  {
+    name: 'step-up route, no header → 401 from requireAuth, no step-up parameters',
+    route: 'step-up-recent',
+    header: null,
+    expect: noCredentials,
+  },
+  {
+    name: 'delegate: step-up refused → app handler, challenge kept',
+    variant: 'delegate',
+    route: 'step-up-acr',
+    token: 'passwordNow',
+    expect: { ...needsMfa, handledBy: 'app' },
+  },
+  // RFC 9728 §5.1: resourceMetadata from createResourceMetadata → on every challenge
+  {
+    name: 'resource metadata: no header → 401 with resource_metadata=',
+    variant: 'metadata',
+    header: null,
+    expect: {
+      ...noCredentials,
+      challenge: `Bearer realm="${REALM}", resource_metadata="${METADATA_URL}"`,
+    },
+  },
+  {
+    name: 'resource metadata: expired → 401 invalid_token with resource_metadata=',
+    variant: 'metadata',
+    token: 'expired',
+    expect: {
+      ...invalidToken('expired'),
+      challenge: { error: 'invalid_token', resource_metadata: METADATA_URL },
+    },
+  },
+  {
+    name: 'resource metadata: scope missing → 403 with scope= and resource_metadata=',
+    variant: 'metadata',
+    route: 'scoped',
+    token: 'otherScope',
+    expect: {
+      ...missingScope(SCOPE),
+      challenge: { error: 'insufficient_scope', scope: SCOPE, resource_metadata: METADATA_URL },
+    },
+  },
+  {
+    name: 'resource metadata: step-up refused → 401 with max_age= and resource_metadata=',
+    variant: 'metadata',
+    route: 'step-up-recent',
+    token: 'staleAuth',
+    expect: {
+      ...needsRecent('auth_time_too_old'),
+      challenge: {
+        error: 'insufficient_user_authentication',
+        max_age: String(STEP_UP_MAX_AGE),
+        resource_metadata: METADATA_URL,
+      },
+    },
+  },
+  // RFC 7662: opaque tokens through the issuer's introspection endpoint (createIntrospectingVerifier)
+  {
+    name: 'opaque: active, for this API → 200 with sub',
+    variant: 'opaque',
+    token: 'opaqueActive',
+    repeat: 3,
+    expect: ok,
+  },
+  {
+    name: 'opaque: active with the scope → requireScopes 200',
+    variant: 'opaque',
+    route: 'scoped',
+    token: 'opaqueActive',
+    expect: ok,
+  },
+  {
+    name: 'opaque: active without the URL scope → 403 with scope=',
+    variant: 'opaque',
+    route: 'url-scope',
+    token: 'opaqueActive',
+    expect: missingScope(URL_SCOPE),
+  },
+  {
+    name: 'opaque: no acr → step-up 401 insufficient_user_authentication',
+    variant: 'opaque',
+    route: 'step-up-acr',
+    token: 'opaqueActive',
+    expect: needsMfa,
+  },
+  {
+    name: 'opaque: active: false → 401 invalid_token',
+    variant: 'opaque',
+    token: 'opaqueRevoked',
+    repeat: 2,
+    expect: invalidToken('token_inactive'),
+  },
+  {
+    name: 'opaque: active but for another audience → 401 invalid_token',
+    variant: 'opaque',
+    token: 'opaqueForeign',
+    expect: invalidToken('audience_mismatch'),
+  },
+  {
+    name: 'opaque: endpoint answers 500 → 503 with Retry-After, never 200',
+    variant: 'opaque',
+    token: 'opaqueBroken',
+    repeat: 2,
+    expect: {
+      status: 503,
+      challenge: null,
+      error: 'temporarily_unavailable',
+      reason: 'introspection_unavailable',
+    },
+  },
+  {
+    name: 'opaque: a JWT is still verified locally → 200',
+    variant: 'opaque',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'opaque: an expired JWT → 401 invalid_token, not sent to the endpoint',
+    variant: 'opaque',
+    token: 'expired',
+    expect: invalidToken('expired'),
   },
   // key outages
   {

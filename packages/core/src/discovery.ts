@@ -52,8 +52,25 @@ export async function discoverIssuer(
   options: FetchJsonOptions,
   policy: JwksUriPolicy = { sameOrigin: false },
 ): Promise<IssuerMetadata> {
+  const { metadata, url } = await fetchIssuerMetadata(issuer, options);
+  try {
+    return { issuer, jwksUri: readJwksUri(metadata, issuer, options, policy) };
+  } catch (error) {
+    throw namingDocument(error, url);
+  }
+}
+
+/**
+ * The issuer's metadata document and its URL, from OIDC Discovery or RFC 8414 as above, once its
+ * `issuer` is checked; for members other than `jwks_uri` (`introspection_endpoint`). Rejects
+ * with `FetchFailure` whose `detail` starts with `discovery:`.
+ */
+export async function fetchIssuerMetadata(
+  issuer: string,
+  options: FetchJsonOptions,
+): Promise<{ metadata: Record<string, unknown>; url: string }> {
   const urls = metadataUrls(issuer);
-  let metadataUrl = urls.openid;
+  let url = urls.openid;
   let document: unknown;
   try {
     document = (await fetchJson(urls.openid, options)).body;
@@ -70,18 +87,22 @@ export async function discoverIssuer(
         { url: fallback.url },
       );
     }
-    metadataUrl = urls.oauth;
+    url = urls.oauth;
   }
   try {
-    return { issuer, jwksUri: readJwksUri(document, issuer, options, policy) };
+    return { metadata: checkIssuer(document, issuer), url };
   } catch (error) {
-    // Name the document that said it, for operators' logs.
-    const failure = error as FetchFailure;
-    throw new FetchFailure(failure.detail, failure.status, {
-      url: metadataUrl,
-      metadataIssuer: failure.metadataIssuer,
-    });
+    throw namingDocument(error, url);
   }
+}
+
+/** The same failure, naming the document that said it, for operators' logs. */
+function namingDocument(error: unknown, url: string): FetchFailure {
+  const failure = error as FetchFailure;
+  return new FetchFailure(failure.detail, failure.status, {
+    url,
+    metadataIssuer: failure.metadataIssuer,
+  });
 }
 
 /** Where a discovered `jwks_uri` may point, beyond `urlProblem`'s scheme rule. */
@@ -90,12 +111,7 @@ export interface JwksUriPolicy {
   sameOrigin: boolean;
 }
 
-function readJwksUri(
-  document: unknown,
-  issuer: string,
-  options: FetchJsonOptions,
-  policy: JwksUriPolicy,
-): string {
+function checkIssuer(document: unknown, issuer: string): Record<string, unknown> {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new FetchFailure('discovery: metadata is not a JSON object');
   }
@@ -110,6 +126,15 @@ function readJwksUri(
       typeof named === 'string' ? { metadataIssuer: bounded(named) } : {},
     );
   }
+  return metadata;
+}
+
+function readJwksUri(
+  metadata: Record<string, unknown>,
+  issuer: string,
+  options: FetchJsonOptions,
+  policy: JwksUriPolicy,
+): string {
   const jwksUri = metadata['jwks_uri'];
   if (typeof jwksUri !== 'string') throw new FetchFailure('discovery: metadata has no jwks_uri');
   const problem =

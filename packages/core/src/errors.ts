@@ -5,12 +5,16 @@
  * per status.
  */
 
-/** RFC 6750 §3.1 error codes, plus `unauthorized` (no credentials) and `temporarily_unavailable`. */
+/**
+ * RFC 6750 §3.1 error codes, plus `unauthorized` (no credentials), `temporarily_unavailable` and
+ * RFC 9470 §3 `insufficient_user_authentication`.
+ */
 export type ErrorCode =
   | 'unauthorized'
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'insufficient_user_authentication'
   | 'temporarily_unavailable';
 
 /** Why a request was refused; stable, for logs and metrics (`onEvent`). */
@@ -46,17 +50,23 @@ export type ErrorReason =
   | 'azp_mismatch'
   | 'auth_time_too_old'
   | 'unknown_subject'
+  | 'token_inactive'
   | 'sender_constrained'
   // insufficient_scope
   | 'insufficient_scope'
+  // insufficient_user_authentication (RFC 9470)
+  | 'acr_not_accepted'
+  | 'auth_time_missing'
   // temporarily_unavailable
-  | 'keys_unavailable';
+  | 'keys_unavailable'
+  | 'introspection_unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   invalid_request: 400,
   invalid_token: 401,
   insufficient_scope: 403,
+  insufficient_user_authentication: 401,
   temporarily_unavailable: 503,
 };
 
@@ -65,6 +75,10 @@ export interface GatehouseErrorInit {
   scope?: readonly string[];
   /** Seconds the client should wait (temporarily_unavailable only). */
   retryAfter?: number;
+  /** RFC 9470 §3 `acr_values`, in order of preference (insufficient_user_authentication only). */
+  acrValues?: readonly string[];
+  /** RFC 9470 §3 `max_age` in seconds (insufficient_user_authentication only). */
+  maxAge?: number;
   /** The underlying error, for server-side logs only; never sent to the client. */
   cause?: unknown;
 }
@@ -81,6 +95,8 @@ export class GatehouseError extends Error {
   readonly description: string;
   readonly scope: readonly string[] | undefined;
   readonly retryAfter: number | undefined;
+  readonly acrValues: readonly string[] | undefined;
+  readonly maxAge: number | undefined;
 
   constructor(
     code: ErrorCode,
@@ -95,6 +111,8 @@ export class GatehouseError extends Error {
     this.description = description;
     this.scope = init.scope;
     this.retryAfter = init.retryAfter;
+    this.acrValues = init.acrValues;
+    this.maxAge = init.maxAge;
   }
 }
 
@@ -163,6 +181,11 @@ function challengeHeader(error: GatehouseError, challenge: ChallengeOptions): st
     params.push(`error_description=${quote(error.description)}`);
     if (error.code === 'insufficient_scope' && error.scope?.length) {
       params.push(`scope=${quote(error.scope.join(' '))}`);
+    }
+    // RFC 9470 §3 shows both as quoted strings; a client may be asked for both at once.
+    if (error.code === 'insufficient_user_authentication') {
+      if (error.acrValues?.length) params.push(`acr_values=${quote(error.acrValues.join(' '))}`);
+      if (error.maxAge !== undefined) params.push(`max_age="${error.maxAge}"`);
     }
   }
   return params.length ? `Bearer ${params.join(', ')}` : 'Bearer';

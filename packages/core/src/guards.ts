@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { type ClaimRules, matchesRule } from './claims.js';
 import { GatehouseConfigError } from './config-error.js';
-import { GatehouseError } from './errors.js';
+import { type Duration, parseDurationSeconds } from './duration.js';
+import { type ErrorReason, GatehouseError } from './errors.js';
 import { settingsOf, warnGuardWithoutAuth } from './internal/request-state.js';
-import { claimRules, parseOrThrow } from './options.js';
+import { claimRules, duration, parseOrThrow } from './options.js';
 import { hasAnyScope, hasScopes } from './scopes.js';
 import type { AuthContext } from './types.js';
 
@@ -76,6 +78,78 @@ export function claimGuard(rules: ClaimRules): Guard {
           `the "${claim.replace(/[^\w:.-]/g, '?').slice(0, 64)}" claim does not allow this request`,
         );
       }
+    }
+  };
+}
+
+/** What `requireAuthentication` demands of the end user's authentication (RFC 9470). */
+export interface AuthenticationRequirements {
+  /**
+   * Acceptable `acr` values (authentication context class references), in order of preference:
+   * the token's `acr` claim must be one of them. Sent to the client as `acr_values`.
+   */
+  acr?: string[];
+  /**
+   * Longest time since the end user last actively authenticated (the token's `auth_time`),
+   * seconds or `'5m'`; whole seconds. With it, a token without `auth_time` is refused. Sent to
+   * the client as `max_age`.
+   */
+  maxAge?: Duration;
+}
+
+const authenticationRequirements = z
+  .strictObject({
+    acr: z
+      .array(z.string().regex(SCOPE_TOKEN, 'must be a non-empty value without spaces or quotes'))
+      .min(1, 'needs at least one value')
+      .optional(),
+    maxAge: duration.optional(),
+  })
+  .refine((value) => value.acr !== undefined || value.maxAge !== undefined, {
+    message: 'needs `acr`, `maxAge` or both',
+  });
+
+/**
+ * A step-up guard (RFC 9470): the token's `acr` must be one of `acr`, and its `auth_time` no
+ * older than `maxAge`. Checked on every request against the current time, so a cached
+ * verification never outlives the `auth_time` rule.
+ *
+ * Refusal: 401 `insufficient_user_authentication` whose challenge carries every requirement of
+ * the guard — `acr_values="…"` and/or `max_age="…"` as RFC 9470 §3 shows them — so one new
+ * authorization request (with those parameters) can satisfy it. No `AuthContext`: 401
+ * `unauthorized`.
+ *
+ * Throws `GatehouseConfigError` at construction for no requirement, an empty or malformed
+ * `acr` list, or a bad `maxAge`.
+ *
+ * Does not: rank `acr` values (only listed values pass; list every acceptable one); apply the
+ * verifier's clock tolerance to `maxAge`; read `amr`.
+ */
+export function authenticationGuard(requirements: AuthenticationRequirements): Guard {
+  const name = 'requireAuthentication()';
+  const parsed = parseOrThrow(authenticationRequirements, requirements, name);
+  const acr = parsed.acr ? Object.freeze([...parsed.acr]) : undefined;
+  const maxAge =
+    parsed.maxAge === undefined
+      ? undefined
+      : Math.floor(parseDurationSeconds(parsed.maxAge) as number);
+  const refuse = (reason: ErrorReason, description: string) =>
+    new GatehouseError('insufficient_user_authentication', reason, description, {
+      ...(acr === undefined ? {} : { acrValues: acr }),
+      ...(maxAge === undefined ? {} : { maxAge }),
+    });
+  return (auth, request) => {
+    const { claims } = requireAuthContext(auth, request, name);
+    if (acr && !(typeof claims.acr === 'string' && acr.includes(claims.acr))) {
+      throw refuse('acr_not_accepted', 'a different authentication level is required');
+    }
+    if (maxAge === undefined) return;
+    const authTime = claims.auth_time;
+    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) {
+      throw refuse('auth_time_missing', 'the token does not say when the user authenticated');
+    }
+    if (Date.now() > (authTime + maxAge) * 1000) {
+      throw refuse('auth_time_too_old', 'more recent authentication is required');
     }
   };
 }

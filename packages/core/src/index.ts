@@ -15,13 +15,37 @@ export type {
   HttpErrorResponse,
 } from './errors.js';
 export { GatehouseError, isGatehouseError, toHttpResponse } from './errors.js';
+export type { AuthenticationRequirements } from './guards.js';
 export type { IdTokenOptions } from './id-token.js';
+export {
+  INTROSPECTION_DEFAULTS,
+  type IntrospectionOptions,
+} from './introspection/options.js';
+export {
+  createMemoryStore,
+  type IntrospectionRecord,
+  type IntrospectionStore,
+} from './introspection/store.js';
+export {
+  createIntrospectingVerifier,
+  type IntrospectingVerifierOptions,
+} from './introspection/verifier.js';
 export type { KeyStoreHealth } from './jwks.js';
 export type { Logger } from './logging.js';
 export { LOG_REPEAT_MS } from './logging.js';
 export type { VerifierOptions } from './options.js';
 export type { IssuerFailure, Readiness, VerifierHealth } from './readiness.js';
 export { GatehouseReadinessError } from './readiness.js';
+export type {
+  MetadataResponse,
+  ResourceMetadata,
+  ResourceMetadataOptions,
+} from './resource-metadata.js';
+export {
+  createResourceMetadata,
+  isResourceMetadata,
+  RESOURCE_METADATA_WELL_KNOWN,
+} from './resource-metadata.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
 export type { MeterProviderLike, TelemetryOptions } from './telemetry.js';
 export type {

@@ -180,6 +180,18 @@ function describe(event: GatehouseEvent, config: ResolvedOptions): Line[] {
           fields: { event: 'gatehouse.discovery', ...without(event, 'type') },
         },
       ];
+    case 'introspection_failed':
+      return [
+        {
+          level: 'error',
+          cause: `introspection ${event.issuer} ${event.detail}`,
+          message:
+            `Gatehouse could not introspect a token at issuer "${event.issuer}" (${event.detail}); ` +
+            'opaque tokens of that issuer are answered 503 until its introspection endpoint answers. ' +
+            'Fix: check the endpoint URL, its reachability and the client credentials.',
+          fields: { event: 'gatehouse.introspection_failed', ...without(event, 'type') },
+        },
+      ];
   }
 }
 

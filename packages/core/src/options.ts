@@ -16,6 +16,7 @@ import { describeIssue } from './internal/option-hints.js';
 import type { KeyFetchSettings } from './jwks.js';
 import type { Logger } from './logging.js';
 import { loggerSchema, telemetrySchema } from './observability-options.js';
+import type { ResourceMetadata } from './resource-metadata.js';
 import type { TelemetryOptions } from './telemetry.js';
 import { normalizeTyp, type TypePolicy } from './token-kind.js';
 import type { EventListener } from './types.js';
@@ -76,8 +77,12 @@ export interface VerifierOptions {
   allowInsecureRequests?: boolean;
   /** `realm` of the `WWW-Authenticate` challenge. */
   realm?: string;
-  /** RFC 9728 `resource_metadata` URL for the challenge. */
-  resourceMetadata?: string;
+  /**
+   * RFC 9728 §5.1 `resource_metadata` of the challenge: its URL, or the document from
+   * `createResourceMetadata` (its URL is used, and its `resource` must be one of `audience`, its
+   * authorization servers among `issuer`).
+   */
+  resourceMetadata?: string | ResourceMetadata;
   /** Receives key-refresh and rejection events; never a token. Must not throw. */
   onEvent?: EventListener;
   /**
@@ -193,7 +198,23 @@ const schema = z.strictObject({
     .optional(),
   allowInsecureRequests: z.boolean().optional(),
   realm: z.string().optional(),
-  resourceMetadata: url.optional(),
+  resourceMetadata: z
+    .union([
+      url,
+      // Only what the challenge and the checks below read; resource-metadata.ts builds it.
+      z.custom<ResourceMetadata>(
+        (value) => {
+          const document = value as Partial<ResourceMetadata> | null;
+          return (
+            typeof document?.url === 'string' &&
+            typeof document.resource === 'string' &&
+            Array.isArray(document.authorizationServers)
+          );
+        },
+        { message: 'must be a URL or the result of createResourceMetadata()' },
+      ),
+    ])
+    .optional(),
   onEvent: z
     .custom<EventListener>((value) => typeof value === 'function', {
       message: 'must be a function',
@@ -286,6 +307,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     }
   });
 
+  issues.push(...resourceMetadataIssues(options.resourceMetadata, issuers, options.audience));
   if (options.maxTokenAge !== undefined && parseDurationSeconds(options.maxTokenAge) === 0) {
     issues.push({ path: 'maxTokenAge', message: 'must be greater than 0' });
   }
@@ -327,12 +349,40 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
       ...(options.resourceMetadata === undefined
         ? {}
-        : { resourceMetadata: options.resourceMetadata }),
+        : {
+            resourceMetadata:
+              typeof options.resourceMetadata === 'string'
+                ? options.resourceMetadata
+                : options.resourceMetadata.url,
+          }),
     },
     onEvent: options.onEvent,
     logger: options.logger,
     telemetry: options.telemetry === false ? undefined : options.telemetry,
   };
+}
+
+/** A metadata document that would send clients for tokens this verifier refuses. */
+function resourceMetadataIssues(
+  metadata: string | ResourceMetadata | undefined,
+  issuers: readonly string[],
+  audience: string | string[],
+): Issue[] {
+  if (metadata === undefined || typeof metadata === 'string') return [];
+  const issues: Issue[] = [];
+  const audiences = Array.isArray(audience) ? audience : [audience];
+  if (!audiences.includes(metadata.resource)) {
+    issues.push({ path: 'resourceMetadata.resource', message: 'must be one of `audience`' });
+  }
+  metadata.authorizationServers.forEach((server, i) => {
+    if (!issuers.includes(server)) {
+      issues.push({
+        path: `resourceMetadata.authorizationServers.${i}`,
+        message: 'must be one of `issuer`',
+      });
+    }
+  });
+  return issues;
 }
 
 function predicatesOf(rules: ClaimRules | undefined): ClaimRules | undefined {

@@ -92,7 +92,9 @@ export type GatehouseEvent =
       expectedIssuers?: readonly string[];
       /** `keys_unavailable`: why the keys could not be had (safe, as in `keys_refresh_failed`). */
       detail?: string;
-    };
+    }
+  /** Token introspection (RFC 7662) failed: endpoint down, slow, an error or garbage. */
+  | { type: 'introspection_failed'; issuer: string; detail: string };
 
 export type EventListener = (event: GatehouseEvent) => void;
 

@@ -1,17 +1,22 @@
 import {
   type AuthContext,
+  type AuthenticationRequirements,
   type AuthHandlerOptions,
   type ClaimRules,
   GatehouseConfigError,
+  type ResourceMetadata,
+  type ResourceMetadataOptions,
   type Verifier,
 } from '@gatehouse/core';
 import {
+  authenticationGuard,
   authorizationHeader,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
   scopeGuard,
+  toResourceMetadata,
   whenAuthenticated,
 } from '@gatehouse/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -81,6 +86,37 @@ export const requireAnyScope = (...scopes: string[]): GuardHook =>
 
 /** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
 export const requireClaims = (rules: ClaimRules): GuardHook => toHook(claimGuard(rules));
+
+/**
+ * 401 `insufficient_user_authentication` (RFC 9470) unless the token's `acr` is one of `acr`
+ * and its `auth_time` is within `maxAge`; the challenge names `acr_values` / `max_age`.
+ */
+export const requireAuthentication = (requirements: AuthenticationRequirements): GuardHook =>
+  toHook(authenticationGuard(requirements));
+
+const metadataPlugin: FastifyPluginAsync<ResourceMetadata | ResourceMetadataOptions> = async (
+  fastify,
+  metadata,
+) => {
+  const { path, response } = toResourceMetadata(metadata);
+  fastify.get(path, async (_request, reply) =>
+    reply.code(response.status).headers(response.headers).send(response.body),
+  );
+};
+
+/**
+ * Serves the Protected Resource Metadata document (RFC 9728 §3.1) at `metadata.path` — e.g.
+ * `/.well-known/oauth-protected-resource/mcp` for the resource `https://host/mcp` — to `GET`
+ * and `HEAD`, publicly cacheable; as a route (`HEAD` too). Takes `createResourceMetadata`'s
+ * result (also give it to `requireAuth` as `resourceMetadata`, so challenges point to it) or its
+ * options. Register it at the root: `app.register(protectedResourceMetadata, metadata)`, and
+ * register `gatehouse` inside the protected routes' own context (`app.register(async (api) =>
+ * …)`), not at the root, whose hook would make the public document ask for a token.
+ */
+export const protectedResourceMetadata = fp(metadataPlugin, {
+  fastify: '5.x',
+  name: '@gatehouse/fastify/resource-metadata',
+});
 
 /**
  * `request.auth`, typed with your user type; `undefined` where the request was not

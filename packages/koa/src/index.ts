@@ -1,17 +1,23 @@
 import type {
   AuthContext,
+  AuthenticationRequirements,
   AuthHandlerOptions,
   ClaimRules,
   Readiness,
+  ResourceMetadata,
+  ResourceMetadataOptions,
   Verifier,
 } from '@gatehouse/core';
 import {
+  answerMetadataRequest,
+  authenticationGuard,
   authorizationHeader,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
   scopeGuard,
+  toResourceMetadata,
   whenAuthenticated,
   withReadiness,
 } from '@gatehouse/core/adapter';
@@ -68,6 +74,35 @@ export const requireAnyScope = (...scopes: string[]): Middleware =>
 
 /** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
 export const requireClaims = (rules: ClaimRules): Middleware => toMiddleware(claimGuard(rules));
+
+/**
+ * 401 `insufficient_user_authentication` (RFC 9470) unless the token's `acr` is one of `acr`
+ * and its `auth_time` is within `maxAge`; the challenge names `acr_values` / `max_age`.
+ */
+export const requireAuthentication = (requirements: AuthenticationRequirements): Middleware =>
+  toMiddleware(authenticationGuard(requirements));
+
+/**
+ * Serves the Protected Resource Metadata document (RFC 9728 §3.1) at `metadata.path` — e.g.
+ * `/.well-known/oauth-protected-resource/mcp` for the resource `https://host/mcp` — to `GET`
+ * and `HEAD`, publicly cacheable; every other request goes on. Takes `createResourceMetadata`'s
+ * result (also give it to `requireAuth` as `resourceMetadata`, so challenges point to it) or its
+ * options. Use it on the app itself, not behind a router prefix, and before `requireAuth`: the
+ * document is public.
+ */
+export function protectedResourceMetadata(
+  metadata: ResourceMetadata | ResourceMetadataOptions,
+): Middleware {
+  const served = toResourceMetadata(metadata);
+  return (ctx, next) => {
+    const answer = answerMetadataRequest(served, ctx.method, ctx.path);
+    if (!answer) return next();
+    ctx.status = answer.status;
+    ctx.set(answer.headers);
+    ctx.body = answer.body;
+    return undefined;
+  };
+}
 
 /**
  * `ctx.state.auth`, typed with your user type. `undefined` on routes without `requireAuth`, or

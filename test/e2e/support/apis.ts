@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthContext, VerifierOptions } from '@gatehouse/core';
+import type { AuthContext, Verifier, VerifierOptions } from '@gatehouse/core';
 import * as gatehouseExpress from '@gatehouse/express';
 import * as gatehouseFastify from '@gatehouse/fastify';
 import * as gatehouseKoa from '@gatehouse/koa';
@@ -48,7 +48,10 @@ const closing = (server: Server) => () =>
     server.close((error) => (error ? reject(error) : resolve()));
   });
 
-async function startExpress(options: VerifierOptions, scope: string): Promise<RunningApi> {
+async function startExpress(
+  options: VerifierOptions | Verifier,
+  scope: string,
+): Promise<RunningApi> {
   const app = express();
   app.use(gatehouseExpress.requireAuth(options));
   app.get('/whoami', (req, res) => {
@@ -61,7 +64,7 @@ async function startExpress(options: VerifierOptions, scope: string): Promise<Ru
   return { framework: 'express', url: await listening(server), close: closing(server) };
 }
 
-async function startKoa(options: VerifierOptions, scope: string): Promise<RunningApi> {
+async function startKoa(options: VerifierOptions | Verifier, scope: string): Promise<RunningApi> {
   const app = new Koa();
   const guard = gatehouseKoa.requireScopes(scope);
   app.use(gatehouseKoa.requireAuth(options));
@@ -79,7 +82,10 @@ async function startKoa(options: VerifierOptions, scope: string): Promise<Runnin
   return { framework: 'koa', url: await listening(server), close: closing(server) };
 }
 
-async function startFastify(options: VerifierOptions, scope: string): Promise<RunningApi> {
+async function startFastify(
+  options: VerifierOptions | Verifier,
+  scope: string,
+): Promise<RunningApi> {
   const app = Fastify();
   await app.register(gatehouseFastify.gatehouse, options);
   app.get('/whoami', async (request) => whoami(request.auth));
@@ -97,7 +103,7 @@ async function startFastify(options: VerifierOptions, scope: string): Promise<Ru
  * it a key store of its own.
  */
 export async function startApis(
-  options: VerifierOptions,
+  options: VerifierOptions | Verifier,
   scope: string,
   perFramework: Partial<Record<Framework, Partial<VerifierOptions>>> = {},
 ): Promise<Record<Framework, RunningApi>> {

@@ -81,7 +81,8 @@ export async function signIn(
   };
 }
 
-async function followRedirects(start: URL, redirectUri: string): Promise<URL> {
+/** Follows the authorization flow's redirects (keeping cookies) until `redirectUri`; returns that URL. */
+export async function followRedirects(start: URL, redirectUri: string): Promise<URL> {
   const cookies = new Map<string, string>();
   let url = start;
   for (let hop = 0; hop < 10; hop += 1) {

@@ -29,10 +29,20 @@ export interface ProviderClient {
   redirectUri: string;
 }
 
+/** Resource servers' own credentials, for the introspection endpoint (RFC 7662 §2.1). */
+export const RESOURCE_SERVER_CLIENTS = {
+  basic: { id: 'gatehouse-rs-basic', secret: 'rs-basic-secret:%+' },
+  post: { id: 'gatehouse-rs-post', secret: 'rs-post-secret' },
+} as const;
+/** A resource server authenticating with `private_key_jwt` (RFC 7523); its key is per run. */
+export const JWT_RESOURCE_SERVER = 'gatehouse-rs-jwt';
+
 /** oidc-provider 9 running in-process on 127.0.0.1, mounted under {@link ISSUER_PATH}. */
 export interface RunningProvider {
   readonly issuer: string;
   readonly client: ProviderClient;
+  /** Private JWK of {@link JWT_RESOURCE_SERVER} (ES256, with `kid`). */
+  readonly resourceServerKey: JWK;
   /** `kid`s in the published JWKS; the first one signs new tokens. */
   readonly kids: readonly string[];
   /**
@@ -48,18 +58,41 @@ interface SigningKey extends JWK {
   kid: string;
 }
 
+/** A JWK without its private members. */
+const publicPart = ({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...rest }: JWK): JWK => rest;
+
 async function newSigningKey(): Promise<SigningKey> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = await exportJWK(privateKey);
   return { ...jwk, kid: randomUUID(), alg: 'RS256', use: 'sig' };
 }
 
-function configuration(client: ProviderClient, keys: SigningKey[]): Record<string, unknown> {
+/** Resource servers beyond the two built in: resource indicator → the scopes it grants. */
+export type ExtraResources = Record<string, readonly string[]>;
+
+function configuration(
+  client: ProviderClient,
+  keys: SigningKey[],
+  extra: ExtraResources,
+  opaque: readonly string[],
+  resourceServerKey: JWK,
+): Record<string, unknown> {
   const resourceServers: Record<string, { scope: string }> = {
     [API_RESOURCE]: { scope: API_SCOPES.join(' ') },
     [OTHER_RESOURCE]: { scope: 'ledger:read' },
+    ...Object.fromEntries(
+      Object.entries(extra).map(([resource, scopes]) => [resource, { scope: scopes.join(' ') }]),
+    ),
   };
-  const scopes = ['openid', 'offline_access', ...API_SCOPES, 'ledger:read'];
+  const scopes = [
+    ...new Set([
+      'openid',
+      'offline_access',
+      ...API_SCOPES,
+      'ledger:read',
+      ...Object.values(extra).flat(),
+    ]),
+  ];
   return {
     scopes,
     clients: [
@@ -71,6 +104,23 @@ function configuration(client: ProviderClient, keys: SigningKey[]): Record<strin
         response_types: ['code'],
         scope: scopes.join(' '),
         token_endpoint_auth_method: 'client_secret_basic',
+      },
+      // Resource servers: no grants, they only introspect.
+      ...Object.entries(RESOURCE_SERVER_CLIENTS).map(([method, rs]) => ({
+        client_id: rs.id,
+        client_secret: rs.secret,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: `client_secret_${method}`,
+      })),
+      {
+        client_id: JWT_RESOURCE_SERVER,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [publicPart(resourceServerKey)] },
       },
     ],
     jwks: { keys },
@@ -86,6 +136,21 @@ function configuration(client: ProviderClient, keys: SigningKey[]): Record<strin
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // Explicit policies (oidc-provider prints a notice for its defaults): resource servers,
+      // which authenticate, may introspect any token; a client may revoke its own tokens.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx: unknown, caller: { clientAuthMethod: string }) =>
+          caller.clientAuthMethod !== 'none',
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (
+          _ctx: unknown,
+          caller: { clientId: string },
+          token: { clientId?: string },
+        ) => token.clientId === caller.clientId,
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => API_RESOURCE,
@@ -94,7 +159,12 @@ function configuration(client: ProviderClient, keys: SigningKey[]): Record<strin
           const server = resourceServers[indicator];
           if (!server) throw new errors.InvalidTarget();
           // 10-minute JWT access tokens (RFC 9068), like the banking platform's.
-          return { ...server, audience: indicator, accessTokenTTL: 600, accessTokenFormat: 'jwt' };
+          return {
+            ...server,
+            audience: indicator,
+            accessTokenTTL: 600,
+            accessTokenFormat: opaque.includes(indicator) ? 'opaque' : 'jwt',
+          };
         },
       },
     },
@@ -150,8 +220,15 @@ async function finishInteraction(provider: Provider, req: IncomingMessage, res: 
   await provider.interactionFinished(req, res, { consent: { grantId } });
 }
 
-/** Starts oidc-provider on 127.0.0.1, port 0, with its issuer at {@link ISSUER_PATH}. */
-export async function startProvider(): Promise<RunningProvider> {
+/**
+ * Starts oidc-provider on 127.0.0.1, port 0, with its issuer at {@link ISSUER_PATH}; `extra`
+ * adds resource servers (RFC 8707 indicators) such as an MCP server's canonical URI, and the
+ * resources in `opaque` get opaque access tokens (for introspection, RFC 7662) instead of JWTs.
+ */
+export async function startProvider(
+  extra: ExtraResources = {},
+  opaque: readonly string[] = [],
+): Promise<RunningProvider> {
   let current: { provider: Provider; handle: ReturnType<Provider['callback']> } | undefined;
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -179,10 +256,15 @@ export async function startProvider(): Promise<RunningProvider> {
     redirectUri: `${origin}/callback`,
   };
   let keys = [await newSigningKey()];
+  const rsKeys = await generateKeyPair('ES256', { extractable: true });
+  const resourceServerKey = { ...(await exportJWK(rsKeys.privateKey)), kid: randomUUID() };
 
   const boot = () =>
     capturingExpectedWarnings(() => {
-      const provider = new ProviderClass(issuer, configuration(client, keys));
+      const provider = new ProviderClass(
+        issuer,
+        configuration(client, keys, extra, opaque, resourceServerKey),
+      );
       current = { provider, handle: provider.callback() };
     });
   await boot();
@@ -190,6 +272,7 @@ export async function startProvider(): Promise<RunningProvider> {
   return {
     issuer,
     client,
+    resourceServerKey,
     get kids() {
       return keys.map((key) => key.kid);
     },

@@ -37,6 +37,8 @@ export interface FetchJsonOptions {
   timeoutMs: number;
   maxBytes: number;
   allowInsecureRequests: boolean;
+  /** Send a form POST instead of a GET (token introspection, RFC 7662 §2.1). */
+  post?: { form: URLSearchParams; headers?: Record<string, string> };
 }
 
 export interface JsonResponse {
@@ -67,8 +69,8 @@ export function urlProblem(url: string, allowInsecureRequests: boolean): string 
 }
 
 /**
- * GET `url` as JSON within the caller's budget and size cap. Rejects with `FetchFailure` only,
- * whose `url` is this one.
+ * GET (or, with `post`, a form POST to) `url` as JSON within the caller's budget and size cap.
+ * Rejects with `FetchFailure` only, whose `url` is this one.
  */
 export async function fetchJson(url: string, options: FetchJsonOptions): Promise<JsonResponse> {
   try {
@@ -85,10 +87,11 @@ async function fetchJsonFrom(url: string, options: FetchJsonOptions): Promise<Js
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'GET',
+      method: options.post ? 'POST' : 'GET',
       redirect: 'manual',
       signal: options.signal,
-      headers: { accept: 'application/json' },
+      headers: { accept: 'application/json', ...options.post?.headers },
+      ...(options.post ? { body: options.post.form } : {}),
     });
   } catch (error) {
     throw transportFailure(error, options);

@@ -12,7 +12,8 @@ import {
  * call than WebCrypto's thread-pool round trip, which is what jose uses on Node. jose stays the
  * reference: `test/jose-differential.test.ts` feeds both the same tokens.
  */
-const DIGEST: Record<string, string | null> = {
+/** The hash of each JWS algorithm (`null`: EdDSA hashes internally). */
+export const DIGEST: Record<string, string | null> = {
   RS256: 'sha256',
   RS384: 'sha384',
   RS512: 'sha512',
@@ -30,6 +31,21 @@ const DIGEST: Record<string, string | null> = {
 
 // RFC 7518 §3.4: R and S as fixed-size big-endian integers, concatenated.
 const ECDSA_SIGNATURE_BYTES: Record<string, number> = { ES256: 64, ES384: 96, ES512: 132 };
+
+/**
+ * node:crypto's key input for a JWS `alg` (signing or verifying): PSS padding with a
+ * digest-sized salt for PS*, IEEE P1363 (R || S) signatures for ES*, the bare key otherwise.
+ */
+export function keyInputFor(alg: string, key: KeyObject): KeyObject | VerifyKeyObjectInput {
+  if (alg.startsWith('PS')) {
+    return {
+      key,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+    };
+  }
+  return alg.startsWith('ES') ? { key, dsaEncoding: 'ieee-p1363' } : key;
+}
 
 /**
  * Whether `signature` is valid for `signingInput` under `key` with `alg`. The caller has already
@@ -54,18 +70,8 @@ export function verifySignature(
         .digest();
       return expected.length === signature.length && timingSafeEqual(expected, signature);
     }
-    let input: KeyObject | VerifyKeyObjectInput = key;
-    if (alg.startsWith('PS')) {
-      input = {
-        key,
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
-      };
-    } else if (alg.startsWith('ES')) {
-      if (signature.length !== ECDSA_SIGNATURE_BYTES[alg]) return false;
-      input = { key, dsaEncoding: 'ieee-p1363' };
-    }
-    return verify(digest, data, input, signature);
+    if (alg.startsWith('ES') && signature.length !== ECDSA_SIGNATURE_BYTES[alg]) return false;
+    return verify(digest, data, keyInputFor(alg, key), signature);
   } catch {
     return false;
   }
