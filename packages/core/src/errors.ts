@@ -48,6 +48,7 @@ export type ErrorReason =
   | 'unknown_subject'
   // insufficient_scope
   | 'insufficient_scope'
+  | 'missing_role'
   // temporarily_unavailable
   | 'keys_unavailable';
 

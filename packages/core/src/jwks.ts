@@ -10,6 +10,7 @@
  * refresh; reject a promise nobody awaits; call an event listener in a way that can break it.
  */
 import type { KeyObject } from 'node:crypto';
+import type { FetchLike } from './internal/fetch-json.js';
 import {
   AMBIGUOUS,
   ambiguousKeyError,
@@ -42,6 +43,8 @@ export interface KeyFetchSettings {
   maxKeys: number;
   /** Allow `http:` URLs for non-loopback hosts. Default false. */
   allowInsecureRequests: boolean;
+  /** The `fetch` for discovery and keys (proxy, private CA, mTLS). Default: the global one. */
+  fetch?: FetchLike | undefined;
 }
 
 /** Defaults of {@link KeyFetchSettings}. */
@@ -119,6 +122,7 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
     options.maxBytes,
     options.maxKeys,
     options.allowInsecureRequests,
+    options.fetch === undefined ? null : fetchId(options.fetch),
   ]);
   let store = registry.get(id);
   if (store === undefined) {
@@ -130,6 +134,18 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
   registry.set(id, store);
   if (options.onEvent !== undefined) store.addListener(options.onEvent);
   return store;
+}
+
+// A store is shared only by verifiers that fetch the same way: one id per fetch function.
+const fetchIds = new WeakMap<FetchLike, number>();
+let lastFetchId = 0;
+function fetchId(fetch: FetchLike): number {
+  let id = fetchIds.get(fetch);
+  if (id === undefined) {
+    id = ++lastFetchId;
+    fetchIds.set(fetch, id);
+  }
+  return id;
 }
 
 /**

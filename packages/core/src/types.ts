@@ -45,6 +45,8 @@ export interface AuthContext<User = unknown> {
   clientId?: string;
   /** From `scope` (space-separated), `scp` (array or string) and `permissions` (array). */
   scopes: readonly string[];
+  /** From the claims the `roles` option names (empty without it). */
+  roles?: readonly string[];
   /** From `resolveUser`, when configured. */
   user?: User;
 }
@@ -68,6 +70,15 @@ export type GatehouseEvent =
       /** Short, safe description of the failure (status, timeout, size…). */
       detail: string;
     }
-  | { type: 'token_rejected'; code: ErrorCode; reason: ErrorReason };
+  | { type: 'token_rejected'; code: ErrorCode; reason: ErrorReason }
+  | {
+      /**
+       * A token's `iss` nearly names a configured issuer (or template) and was refused: a hint
+       * for the operator. Never holds the token's own `iss`.
+       */
+      type: 'issuer_near_miss';
+      configured: string;
+      difference: 'case' | 'trailing_slash' | 'port' | 'scheme' | 'path';
+    };
 
 export type EventListener = (event: GatehouseEvent) => void;
