@@ -1,6 +1,7 @@
 export type { Algorithm } from './algorithms.js';
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
 export { authorizationHeader, extractBearerToken } from './bearer.js';
+export { readClaim } from './claim-path.js';
 export type { ClaimRule, ClaimRules } from './claims.js';
 export type { Duration } from './duration.js';
 export type {
@@ -13,9 +14,11 @@ export type {
 export { GatehouseError, isGatehouseError, toHttpResponse } from './errors.js';
 export * from './guards.js';
 export type { IdTokenOptions } from './id-token.js';
+export type { IssuerEntry, IssuerOption, IssuerTemplate } from './issuers.js';
 export * from './middleware.js';
 export type { VerifierOptions } from './options.js';
 export { DEFAULTS, GatehouseConfigError } from './options.js';
+export { extractRoles, hasAnyRole, hasRoles } from './roles.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
 export type { AuthContext, EventListener, GatehouseEvent, JwtClaims, JwtHeader } from './types.js';
 export * from './users.js';
