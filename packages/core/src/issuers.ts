@@ -216,22 +216,53 @@ export function resolveIssuers(
   });
 }
 
-/** Entry-level problems zod cannot see: every entry needs an audience from somewhere. */
+/** What `issuerProblems` needs to know of the other options. */
+export interface IssuerContext {
+  hasAudience: boolean;
+  /** `urlProblem` of fetch-json, with `allowInsecureRequests` applied. */
+  urlProblem(url: string): string | undefined;
+  /** The top-level key source (`jwksUri`, `keys`, `secret`), if any. */
+  keySource: string | undefined;
+}
+
+/**
+ * Entry-level problems zod cannot see: URLs a key fetch would refuse, an entry without an
+ * audience from anywhere, a top-level key source with several issuers or a template.
+ */
 export function issuerProblems(
   option: IssuerOption | IssuerOption[],
-  hasAudience: boolean,
+  context: IssuerContext,
 ): { path: string; message: string }[] {
-  if (hasAudience) return [];
   const list = Array.isArray(option) ? option : [option];
+  const at = (i: number, field?: string) =>
+    [Array.isArray(option) ? `issuer.${i}` : 'issuer', ...(field ? [field] : [])].join('.');
   const problems: { path: string; message: string }[] = [];
+  const checkUrl = (path: string, url: string) => {
+    const problem = context.urlProblem(url);
+    if (problem) problems.push({ path, message: `${problem} (or set allowInsecureRequests)` });
+  };
   list.forEach((entry, i) => {
-    if (typeof entry === 'string' || entry.audience === undefined) {
+    const sample = (url: string) => forTenant(url, 'tenant');
+    if (typeof entry === 'string') checkUrl(at(i), entry);
+    else if ('issuer' in entry) checkUrl(at(i, 'issuer'), entry.issuer);
+    else checkUrl(at(i, 'template'), sample(entry.template));
+    if (typeof entry !== 'string' && entry.jwksUri !== undefined) {
+      checkUrl(at(i, 'jwksUri'), sample(entry.jwksUri));
+    }
+    if (!context.hasAudience && (typeof entry === 'string' || entry.audience === undefined)) {
       problems.push({
-        path: Array.isArray(option) ? `issuer.${i}.audience` : 'audience',
+        path: Array.isArray(option) || typeof entry !== 'string' ? at(i, 'audience') : 'audience',
         message: 'is required (set a top-level audience or one per issuer)',
       });
     }
   });
+  const single = list.length === 1 && (typeof list[0] === 'string' || 'issuer' in list[0]!);
+  if (context.keySource !== undefined && !single) {
+    problems.push({
+      path: context.keySource,
+      message: 'needs a single issuer (several issuers and templates use discovery)',
+    });
+  }
   return problems;
 }
 

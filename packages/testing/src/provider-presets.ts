@@ -97,7 +97,7 @@ const auth0: Preset = {
       : joined('openid profile', ...list(grant.scopes)),
     permissions: list(grant.scopes),
     ...(grant.app ? { gty: 'client-credentials' } : {}),
-    ...ifAny('https://gatehouse.example/roles', grant.roles),
+    ...ifAny('https://example.com/roles', grant.roles),
   }),
   mistake: {
     description: 'a token for the Auth0 Management API (aud https://<domain>/api/v2/)',

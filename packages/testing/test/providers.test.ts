@@ -67,7 +67,7 @@ describe('token shapes, as each provider documents them', () => {
     expect(claims.client_id).toBeUndefined();
     expect(claims.scope).toBe('openid profile read:things');
     expect(claims.permissions).toEqual(['read:things']);
-    expect(claims['https://gatehouse.example/roles']).toEqual(['admin']);
+    expect(claims['https://example.com/roles']).toEqual(['admin']);
     const m2m = payloadOf(await auth0.mint({ app: true, scopes: ['read:things'] }));
     expect(m2m).toMatchObject({ gty: 'client-credentials', sub: `${auth0.clientId}@clients` });
     expect(m2m.aud).toBe(auth0.audience);
