@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AuthContext, type ClaimRules, isGatehouseError } from '@gatehouse/core';
 import { ResolverFailure, type Route, SCOPE, URL_SCOPE } from './fixture.js';
+import { GOOGLE_CALLER, ROLE } from './providers.js';
 
 /** A running test app: requests go to `url`. */
 export interface RunningApp {
@@ -14,6 +15,7 @@ export interface GuardFactories<G> {
   requireScopes(...scopes: string[]): G;
   requireAnyScope(...scopes: string[]): G;
   requireClaims(rules: ClaimRules): G;
+  requireRoles(...roles: string[]): G;
 }
 
 /** The guard each route carries, built with the adapter's own factories. */
@@ -27,6 +29,10 @@ export function guardOf<G>(route: Route, adapter: GuardFactories<G>): G | undefi
       return adapter.requireScopes(URL_SCOPE);
     case 'claims':
       return adapter.requireClaims({ tenant: 'acme' });
+    case 'role':
+      return adapter.requireRoles(ROLE);
+    case 'caller':
+      return adapter.requireClaims({ email: GOOGLE_CALLER });
     default:
       return undefined;
   }

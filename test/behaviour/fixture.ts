@@ -1,6 +1,13 @@
 import { createPublicKey } from 'node:crypto';
 import type { AuthContext } from '@gatehouse/core';
-import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+import {
+  createTestIssuer,
+  PROVIDERS,
+  type Provider,
+  type ProviderIssuer,
+  type TestIssuer,
+} from '@gatehouse/testing';
+import { createProviderIssuers, PROVIDER_CASES, providerTokens } from './providers.js';
 
 /** The adapter configurations a row can run against; each is mounted under `/<variant>`. */
 export type Variant =
@@ -10,13 +17,22 @@ export type Variant =
   | 'users'
   | 'usersContinue'
   | 'delegate'
-  | 'cold';
+  | 'cold'
+  | Provider;
 
 /** What every test server mounts: the same routes, in every framework. */
 export const SCOPE = 'read:things';
 export const URL_SCOPE = 'https://api.banno.com/consumer/auth/offline_access';
 export const REALM = 'api';
-export const ROUTES = ['protected', 'scoped', 'any-scope', 'url-scope', 'claims'] as const;
+export const ROUTES = [
+  'protected',
+  'scoped',
+  'any-scope',
+  'url-scope',
+  'claims',
+  'role',
+  'caller',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 /** The application user `resolveUser` maps `sub` to. */
@@ -42,6 +58,8 @@ export interface Fixture {
   issuer: TestIssuer;
   /** An issuer whose JWKS has been down since it started: nobody ever had its keys. */
   coldIssuer: TestIssuer;
+  /** One preset per identity provider, each served with its guide's options. */
+  providers: Record<Provider, ProviderIssuer>;
   options: Record<Variant, Record<string, unknown>>;
   close(): Promise<void>;
 }
@@ -49,12 +67,19 @@ export interface Fixture {
 export async function createFixture(): Promise<Fixture> {
   const issuer = await createTestIssuer();
   const coldIssuer = await createTestIssuer();
+  const providers = await createProviderIssuers();
+  const cases = PROVIDER_CASES(SCOPE);
+  const providerOptions = Object.fromEntries(
+    PROVIDERS.map((p) => [p, { ...cases[p].options(providers[p]), realm: REALM }]),
+  ) as unknown as Record<Provider, Record<string, unknown>>;
   coldIssuer.setFault({ type: 'down' });
   const base = { issuer: issuer.url, audience: issuer.audience, realm: REALM };
   return {
     issuer,
     coldIssuer,
+    providers,
     options: {
+      ...providerOptions,
       default: base,
       strict: { ...base, typ: 'strict' },
       optional: { ...base, optional: true },
@@ -69,7 +94,11 @@ export async function createFixture(): Promise<Fixture> {
       },
     },
     async close() {
-      await Promise.all([issuer.close(), coldIssuer.close()]);
+      await Promise.all([
+        issuer.close(),
+        coldIssuer.close(),
+        ...Object.values(providers).map((p) => p.close()),
+      ]);
     },
   };
 }
@@ -128,7 +157,17 @@ export const TOKENS = {
   /** Far above Node's 16 KiB header limit: the HTTP server refuses it before any app code. */
   huge: async () => 'a'.repeat(100 * 1024),
   cold: (f: Fixture) => f.coldIssuer.mint(),
+  ...fromProviders(providerTokens(SCOPE)),
 } satisfies Record<string, (f: Fixture) => Promise<string>>;
+
+function fromProviders<K extends string>(
+  minters: Record<K, (providers: Fixture['providers']) => Promise<string>>,
+): Record<K, (f: Fixture) => Promise<string>> {
+  const entries = Object.entries(minters) as [K, (p: Fixture['providers']) => Promise<string>][];
+  return Object.fromEntries(
+    entries.map(([k, mint]) => [k, (f: Fixture) => mint(f.providers)]),
+  ) as Record<K, (f: Fixture) => Promise<string>>;
+}
 
 export type TokenKind = keyof typeof TOKENS;
 

@@ -91,6 +91,7 @@ export function roleGuard(roles: readonly string[], mode: RoleMode = 'all'): Gua
   const listed = required.map((role) => safeName(role)).join(', ');
   return (auth, request) => {
     const context = requireAuthContext(auth, request, name);
+    // `?? []`: a context built by hand in JavaScript may lack roles; it then has none.
     if (passes({ roles: context.roles ?? [] }, required)) return;
     throw new GatehouseError(
       'insufficient_scope',

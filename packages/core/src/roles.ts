@@ -1,5 +1,5 @@
 import { readClaim } from './claim-path.js';
-import type { JwtClaims } from './types.js';
+import type { AuthContext, JwtClaims } from './types.js';
 
 /**
  * The roles a token carries, from the claims at `paths` (see `claim-path.ts`): an array of
@@ -24,17 +24,11 @@ export function extractRoles(claims: JwtClaims, paths: readonly string[]): strin
 }
 
 /** True when the token carries every one of `roles`. */
-export function hasRoles(
-  auth: { readonly roles: readonly string[] },
-  roles: readonly string[],
-): boolean {
+export function hasRoles(auth: Pick<AuthContext, 'roles'>, roles: readonly string[]): boolean {
   return roles.every((role) => auth.roles.includes(role));
 }
 
 /** True when the token carries at least one of `roles`. */
-export function hasAnyRole(
-  auth: { readonly roles: readonly string[] },
-  roles: readonly string[],
-): boolean {
+export function hasAnyRole(auth: Pick<AuthContext, 'roles'>, roles: readonly string[]): boolean {
   return roles.some((role) => auth.roles.includes(role));
 }

@@ -46,7 +46,7 @@ export interface AuthContext<User = unknown> {
   /** From `scope` (space-separated), `scp` (array or string) and `permissions` (array). */
   scopes: readonly string[];
   /** From the claims the `roles` option names (empty without it). */
-  roles?: readonly string[];
+  roles: readonly string[];
   /** From `resolveUser`, when configured. */
   user?: User;
 }

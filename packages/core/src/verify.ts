@@ -5,6 +5,7 @@ import { type ChallengeOptions, GatehouseError, invalidToken, isGatehouseError }
 import { checkIdTokenClaims, type IdTokenOptions } from './id-token.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
 import { emit } from './internal/emit.js';
+import { IssuerResolver } from './internal/issuer-resolver.js';
 import { createSecretKeyStore } from './internal/secret-key-store.js';
 import { verifySignature } from './internal/signature.js';
 import { createStaticKeyStore, getRemoteKeyStore, type KeyStore } from './jwks.js';
@@ -14,6 +15,7 @@ import {
   resolveOptions,
   type VerifierOptions,
 } from './options.js';
+import { extractRoles } from './roles.js';
 import { extractScopes } from './scopes.js';
 import type { AuthContext, JwtClaims, JwtHeader } from './types.js';
 
@@ -44,7 +46,7 @@ export interface Verifier {
 /** What differs between access-token and ID-token verification. */
 interface Profile {
   checkType(header: JwtHeader, claims: JwtClaims): void;
-  checkAudience(claims: JwtClaims): void;
+  checkAudience(claims: JwtClaims, audiences: ReadonlySet<string>): void;
   /** Checks after the signature, on claims now known to come from the issuer. */
   checkClaims(claims: JwtClaims, nowMs: number): void;
   cache: VerifiedTokenCache | undefined;
@@ -63,11 +65,15 @@ interface Profile {
  */
 export function createVerifier(options: VerifierOptions): Verifier {
   const config = resolveOptions(options);
-  const stores = new Map(config.issuers.map((issuer) => [issuer, createKeyStore(config, issuer)]));
+  const issuers = new IssuerResolver(config.issuers, {
+    createStore: (issuer, jwksUri) => createKeyStore(config, issuer, jwksUri),
+    ...config.issuerLimits,
+    onEvent: config.onEvent,
+  });
 
   const accessProfile: Profile = {
     checkType: (header, claims) => checkAccessTokenType(header, claims, config),
-    checkAudience: (claims) => checkAudience(claims, config.audiences),
+    checkAudience: (claims, audiences) => checkAudience(claims, audiences, config.audienceClaim),
     checkClaims(claims) {
       checkNotSenderConstrained(claims);
       checkRequiredClaims(claims, config.requiredClaims);
@@ -94,13 +100,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const issuer = claims.iss;
       if (typeof issuer !== 'string')
         throw invalidToken('missing_claim', 'the token has no "iss" claim');
-      const store = stores.get(issuer);
-      if (store === undefined)
+      const { store, audiences, algorithms } = issuers.resolve(issuer, claims);
+      if (!algorithms.has(header.alg)) {
         throw invalidToken(
-          'issuer_mismatch',
-          'the token is from an issuer this API does not trust',
+          'unsupported_algorithm',
+          'the token is signed with an algorithm its issuer may not use here',
         );
-      profile.checkAudience(claims);
+      }
+      profile.checkAudience(claims, audiences);
       const window = checkTimeClaims(claims, {
         nowMs,
         toleranceMs: config.clockToleranceMs,
@@ -117,7 +124,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
 
       profile.checkClaims(claims, nowMs);
-      const auth = toAuthContext(token, header, claims, issuer);
+      const auth = toAuthContext(token, header, claims, issuer, config.rolePaths);
       profile.cache?.offer(token, { auth, window, key, alg: header.alg, kid: header.kid, store });
       return auth;
     } catch (error) {
@@ -224,12 +231,16 @@ const immediate = new WeakMap<Verifier, AuthenticateNow>();
 export const authenticateNowOf = (verifier: Verifier): AuthenticateNow | undefined =>
   immediate.get(verifier);
 
-function createKeyStore(config: ResolvedOptions, issuer: string): KeyStore {
+function createKeyStore(
+  config: ResolvedOptions,
+  issuer: string,
+  jwksUri: string | undefined,
+): KeyStore {
   if (config.secret) return createSecretKeyStore(issuer, config.secret);
   if (config.keys) return createStaticKeyStore(issuer, config.keys, config.keyFetch.maxKeys);
   return getRemoteKeyStore({
     issuer,
-    ...(config.jwksUri === undefined ? {} : { jwksUri: config.jwksUri }),
+    ...(jwksUri === undefined ? {} : { jwksUri }),
     ...config.keyFetch,
     ...(config.onEvent === undefined ? {} : { onEvent: config.onEvent }),
   });
@@ -291,6 +302,7 @@ function toAuthContext(
   header: JwtHeader,
   claims: JwtClaims,
   issuer: string,
+  rolePaths: readonly string[],
 ): AuthContext {
   const { sub, client_id: clientIdClaim, azp } = claims;
   if (sub !== undefined && typeof sub !== 'string')
@@ -303,6 +315,7 @@ function toAuthContext(
     claims,
     issuer,
     scopes: Object.freeze(extractScopes(claims)),
+    roles: Object.freeze(extractRoles(claims, rolePaths)),
   };
   if (sub !== undefined) auth.subject = sub;
   if (clientId !== undefined) auth.clientId = clientId;

@@ -1,0 +1,81 @@
+import { PROVIDERS } from '@gatehouse/testing';
+import { SCOPE } from './fixture.js';
+import { PROVIDER_CASES } from './providers.js';
+import { type Row, TOKEN_SUBJECT } from './table.js';
+
+const invalidToken = {
+  status: 401,
+  challenge: { error: 'invalid_token' },
+  error: 'invalid_token',
+} as const;
+const ok: Row['expect'] = { status: 200, sub: TOKEN_SUBJECT };
+
+// One preset per provider (@gatehouse/testing createProviderIssuer), served with the options of
+// its guide (test/guides/<provider>.ts, quoted in docs/providers/): a valid token, the grant the
+// route needs, a token without it, and the provider's classic wrong token.
+const cases = PROVIDER_CASES(SCOPE);
+const perProvider: Row[] = PROVIDERS.flatMap((provider): Row[] => {
+  const { route } = cases[provider];
+  const missing =
+    route === 'scoped'
+      ? ({
+          status: 403,
+          challenge: { error: 'insufficient_scope', scope: SCOPE },
+          error: 'insufficient_scope',
+        } as const)
+      : ({
+          status: 403,
+          challenge: { error: 'insufficient_scope' },
+          error: 'insufficient_scope',
+        } as const);
+  return [
+    {
+      name: `${provider}: valid token → 200`,
+      variant: provider,
+      token: `${provider}:valid`,
+      expect: ok,
+    },
+    {
+      name: `${provider}: the ${route === 'scoped' ? 'scope' : route === 'role' ? 'role' : 'caller'} the route needs → 200`,
+      variant: provider,
+      route,
+      token: `${provider}:granted`,
+      expect: ok,
+    },
+    {
+      name: `${provider}: without it → 403`,
+      variant: provider,
+      route,
+      token: `${provider}:denied`,
+      expect: missing,
+    },
+    {
+      name: `${provider}: its classic wrong token → 401`,
+      variant: provider,
+      token: `${provider}:mistake`,
+      expect: invalidToken,
+    },
+  ];
+});
+
+export const PROVIDER_ROWS: readonly Row[] = [
+  ...perProvider,
+  {
+    name: 'entra-v2: a second allowed tenant (template) → 200',
+    variant: 'entra-v2',
+    token: 'entra-v2:second-tenant',
+    expect: ok,
+  },
+  {
+    name: 'entra-v2: a tenant the template does not allow → 401, no key fetch',
+    variant: 'entra-v2',
+    token: 'entra-v2:unlisted-tenant',
+    expect: invalidToken,
+  },
+  {
+    name: 'entra-v2: tid differs from the tenant in iss → 401',
+    variant: 'entra-v2',
+    token: 'entra-v2:tid-mismatch',
+    expect: invalidToken,
+  },
+];
