@@ -45,6 +45,8 @@ export interface KeyFetchSettings {
   allowInsecureRequests: boolean;
   /** The `fetch` for discovery and keys (proxy, private CA, mTLS). Default: the global one. */
   fetch?: FetchLike | undefined;
+  /** A discovered `jwks_uri` must have the issuer's origin. Default false. */
+  sameOrigin: boolean;
 }
 
 /** Defaults of {@link KeyFetchSettings}. */
@@ -56,6 +58,7 @@ export const KEY_FETCH_DEFAULTS: Readonly<KeyFetchSettings> = Object.freeze({
   maxBytes: DEFAULTS.keyFetch.maxBytes,
   maxKeys: DEFAULTS.keyFetch.maxKeys,
   allowInsecureRequests: false,
+  sameOrigin: false,
 });
 
 /**
@@ -123,6 +126,7 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
     options.maxKeys,
     options.allowInsecureRequests,
     options.fetch === undefined ? null : fetchId(options.fetch),
+    options.sameOrigin,
   ]);
   let store = registry.get(id);
   if (store === undefined) {

@@ -114,6 +114,12 @@ export interface VerifierOptions {
     maxIssuers?: number;
     /** Most tenant key stores created per minute; beyond, 503 + Retry-After. Default 10. */
     newIssuersPerMinute?: number;
+    /**
+     * A discovered `jwks_uri` must be on the issuer's origin (true of Auth0, Okta, Entra ID,
+     * Keycloak and Cognito; not of Google). Default false. Loopback and link-local targets are
+     * refused for other issuers either way.
+     */
+    sameOrigin?: boolean;
   };
   /** Allow `http:` issuers and key URLs on non-loopback hosts. Default false. */
   allowInsecureRequests?: boolean;
@@ -251,6 +257,7 @@ const schema = z.strictObject({
         .optional(),
       maxIssuers: positiveInt.optional(),
       newIssuersPerMinute: positiveInt.optional(),
+      sameOrigin: z.boolean().optional(),
     })
     .optional(),
   allowInsecureRequests: z.boolean().optional(),
@@ -404,6 +411,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       maxKeys: fetch.maxKeys ?? DEFAULTS.keyFetch.maxKeys,
       allowInsecureRequests: insecure,
       fetch: fetch.fetch,
+      sameOrigin: fetch.sameOrigin ?? false,
     },
     challenge: {
       ...(options.realm === undefined ? {} : { realm: options.realm }),

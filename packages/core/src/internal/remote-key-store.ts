@@ -60,6 +60,7 @@ export class RemoteKeyStore implements KeyStore {
       maxKeys: options.maxKeys,
       allowInsecureRequests: options.allowInsecureRequests,
       fetch: options.fetch,
+      sameOrigin: options.sameOrigin,
     };
   }
 
@@ -212,7 +213,9 @@ export class RemoteKeyStore implements KeyStore {
   }
 
   async #discover(fetchOptions: FetchJsonOptions): Promise<string> {
-    const metadata = await discoverIssuer(this.issuer, fetchOptions);
+    const metadata = await discoverIssuer(this.issuer, fetchOptions, {
+      sameOrigin: this.#settings.sameOrigin,
+    });
     this.#discoveredJwksUri = metadata.jwksUri;
     this.#discoveredUntil = Date.now() + this.#settings.maxStaleMs;
     this.#emit({ type: 'discovery', issuer: this.issuer, jwksUri: metadata.jwksUri });
