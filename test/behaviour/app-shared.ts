@@ -16,6 +16,7 @@ export interface GuardFactories<G> {
   requireAnyScope(...scopes: string[]): G;
   requireClaims(rules: ClaimRules): G;
   requireRoles(...roles: string[]): G;
+  requireAnyRole(...roles: string[]): G;
 }
 
 /** The guard each route carries, built with the adapter's own factories. */
@@ -31,6 +32,8 @@ export function guardOf<G>(route: Route, adapter: GuardFactories<G>): G | undefi
       return adapter.requireClaims({ tenant: 'acme' });
     case 'role':
       return adapter.requireRoles(ROLE);
+    case 'any-role':
+      return adapter.requireAnyRole('auditor', ROLE);
     case 'caller':
       return adapter.requireClaims({ email: GOOGLE_CALLER });
     default:

@@ -31,6 +31,7 @@ export const ROUTES = [
   'url-scope',
   'claims',
   'role',
+  'any-role',
   'caller',
 ] as const;
 export type Route = (typeof ROUTES)[number];

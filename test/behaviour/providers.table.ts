@@ -58,8 +58,35 @@ const perProvider: Row[] = PROVIDERS.flatMap((provider): Row[] => {
   ];
 });
 
+const roleMissing = {
+  status: 403,
+  challenge: { error: 'insufficient_scope' },
+  error: 'insufficient_scope',
+} as const;
+
 export const PROVIDER_ROWS: readonly Row[] = [
   ...perProvider,
+  {
+    name: 'keycloak: requireAnyRole, one of the roles → 200',
+    variant: 'keycloak',
+    route: 'any-role',
+    token: 'keycloak:granted',
+    expect: ok,
+  },
+  {
+    name: 'keycloak: requireAnyRole, none of them → 403',
+    variant: 'keycloak',
+    route: 'any-role',
+    token: 'keycloak:denied',
+    expect: roleMissing,
+  },
+  {
+    name: 'keycloak: a malformed role claim (an object) is ignored → 403, never 500',
+    variant: 'keycloak',
+    route: 'role',
+    token: 'keycloak:malformed-roles',
+    expect: roleMissing,
+  },
   {
     name: 'entra-v2: a second allowed tenant (template) → 200',
     variant: 'entra-v2',

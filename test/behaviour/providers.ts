@@ -119,6 +119,8 @@ export function providerTokens(scope: string) {
       entra(all).mint({ tenant: entra(all).tenants[1]! }),
     'entra-v2:unlisted-tenant': (all: Record<Provider, ProviderIssuer>) =>
       entra(all).mint({ tenant: STRANGER_TENANT }),
+    'keycloak:malformed-roles': (all: Record<Provider, ProviderIssuer>) =>
+      all.keycloak.mint({ claims: { realm_access: { roles: { admin: true } } } }),
     'entra-v2:tid-mismatch': (all: Record<Provider, ProviderIssuer>) =>
       entra(all).mint({ claims: { tid: entra(all).tenants[1]! } }),
   } satisfies Record<string, Minter>;
