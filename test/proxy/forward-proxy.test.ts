@@ -1,6 +1,6 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ForwardProxy, startForwardProxy } from './forward-proxy.js';
 
 // The proxy is test infrastructure for `keyFetch.fetch`; these tests prove it is a real,
@@ -32,11 +32,14 @@ describe('forward proxy process (test infrastructure)', () => {
       expect(response.status).toBe(200);
       expect(((await response.json()) as { keys: unknown[] }).keys).toHaveLength(1);
       expect(issuer.requests.jwks).toBe(before + 1);
-      expect(proxy.requests.at(-1)).toEqual({
-        method: 'CONNECT',
-        target: new URL(issuer.url).host,
-        auth: 'none',
-      });
+      // The log line comes over the child's stdout, which may trail the answer.
+      await vi.waitFor(() =>
+        expect(proxy.requests.at(-1)).toEqual({
+          method: 'CONNECT',
+          target: new URL(issuer.url).host,
+          auth: 'none',
+        }),
+      );
     } finally {
       await dispatcher.close();
     }
@@ -54,7 +57,9 @@ describe('forward proxy process (test infrastructure)', () => {
         .end();
     });
     expect(status).toBe(200);
-    expect(proxy.requests.at(-1)).toMatchObject({ method: 'GET', target: issuer.jwksUri });
+    await vi.waitFor(() =>
+      expect(proxy.requests.at(-1)).toMatchObject({ method: 'GET', target: issuer.jwksUri }),
+    );
   });
 
   it('answers 407 without its credentials and tunnels with them', async () => {
@@ -65,7 +70,7 @@ describe('forward proxy process (test infrastructure)', () => {
       await expect(undiciFetch(issuer.jwksUri, { dispatcher: anonymous })).rejects.toThrow();
       const response = await undiciFetch(issuer.jwksUri, { dispatcher: withCredentials });
       expect(response.status).toBe(200);
-      expect(guarded.requests.map((r) => r.auth)).toEqual(['none', 'sent']);
+      await vi.waitFor(() => expect(guarded.requests.map((r) => r.auth)).toEqual(['none', 'sent']));
     } finally {
       await Promise.all([anonymous.close(), withCredentials.close()]);
     }
@@ -77,7 +82,9 @@ describe('forward proxy process (test infrastructure)', () => {
       await expect(
         undiciFetch('http://192.0.2.1/jwks', { dispatcher, signal: AbortSignal.timeout(5000) }),
       ).rejects.toThrow();
-      expect(proxy.requests.at(-1)).toMatchObject({ method: 'CONNECT', target: '192.0.2.1:80' });
+      await vi.waitFor(() =>
+        expect(proxy.requests.at(-1)).toMatchObject({ method: 'CONNECT', target: '192.0.2.1:80' }),
+      );
     } finally {
       await dispatcher.close();
     }

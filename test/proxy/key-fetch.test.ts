@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GatehouseError } from '../../packages/core/src/errors.js';
 import type { FetchLike } from '../../packages/core/src/internal/fetch-json.js';
 import { getRemoteKeyStore, KEY_FETCH_DEFAULTS } from '../../packages/core/src/jwks.js';
+import { rejection as refusal } from '../../packages/core/test/support/key-store.js';
 import { type ForwardProxy, startForwardProxy } from './forward-proxy.js';
 
 // Key retrieval with the user's own fetch (keyFetch.fetch): through a real proxy process, and
@@ -33,22 +33,15 @@ const storeFor = (fetch: FetchLike, extra: Partial<typeof KEY_FETCH_DEFAULTS> = 
     fetch,
   });
 
-async function refusal(promise: Promise<unknown>): Promise<GatehouseError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(GatehouseError);
-  return error as GatehouseError;
-}
-
 describe('keyFetch.fetch: discovery and JWKS through the user fetch', () => {
   it('goes through the proxy process: discovery, then the JWKS, both tunnelled', async () => {
     const before = proxy.requests.length;
     const key = await storeFor(proxied).getKey('RS256', issuer.keys[0]!.kid);
     expect(key.type).toBe('public');
     const host = new URL(issuer.url).host;
-    expect(proxy.requests.slice(before).map((r) => r.method)).toContain('CONNECT');
+    await vi.waitFor(() =>
+      expect(proxy.requests.slice(before).map((r) => r.method)).toContain('CONNECT'),
+    );
     expect(proxy.requests.slice(before).every((r) => r.target === host)).toBe(true);
   });
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GatehouseError } from '../src/errors.js';
 import { nearMiss } from '../src/internal/issuer-near-miss.js';
 import { IssuerResolver } from '../src/internal/issuer-resolver.js';
 import { resolveIssuers, splitTemplate, tenantOf } from '../src/issuers.js';
 import type { KeyStore } from '../src/jwks.js';
 import type { GatehouseEvent } from '../src/types.js';
+import { thrown as refusal } from './support/thrown.js';
 
 const V2 = 'https://login.microsoftonline.com/{tenantid}/v2.0';
 const V1 = 'https://sts.windows.net/{tenantid}/';
@@ -64,16 +64,6 @@ function resolverFor(option: Parameters<typeof resolveIssuers>[0], limits = {}) 
     ...limits,
   });
   return { resolver, created, events };
-}
-
-function refusal(run: () => unknown): GatehouseError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatehouseError);
-    return error as GatehouseError;
-  }
-  throw new Error('resolved');
 }
 
 describe('IssuerResolver', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GatehouseError } from '../src/errors.js';
 import { roleGuard } from '../src/guards.js';
 import { GatehouseConfigError } from '../src/options.js';
 import { extractRoles } from '../src/roles.js';
 import type { AuthContext } from '../src/types.js';
+import { thrown as refusal } from './support/thrown.js';
 
 describe('extractRoles', () => {
   it('reads arrays and space-separated strings at every path, in order, without duplicates', () => {
@@ -50,16 +50,6 @@ const auth = (roles: readonly string[] | undefined) =>
     scopes: [],
     roles,
   }) as AuthContext;
-
-function refusal(run: () => void): GatehouseError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatehouseError);
-    return error as GatehouseError;
-  }
-  throw new Error('the guard let the request pass');
-}
 
 describe('roleGuard', () => {
   it('all: passes with every role, else 403 missing_role naming the roles, no scope', () => {

@@ -1,9 +1,9 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatehouseError } from '../src/errors.js';
 import { GatehouseConfigError } from '../src/options.js';
 import type { GatehouseEvent } from '../src/types.js';
 import { createVerifier } from '../src/verify.js';
+import { rejection as refusal } from './support/key-store.js';
 
 const A = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const B = '9188040d-6c67-4c5b-b112-36a304b66dad';
@@ -21,15 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([tenants?.close(), plain?.close(), other?.close()]);
 });
-
-async function refusal(promise: Promise<unknown>): Promise<GatehouseError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(GatehouseError);
-  return error as GatehouseError;
-}
 
 const mintFor = (tenant: string, claims: Record<string, unknown> = {}) =>
   tenants.mint({ tid: tenant, ...claims }, { tenant });
