@@ -1,8 +1,8 @@
 import type { VerifierOptions } from '@gatehouse/core';
 import { requireAuth, requireRoles, requireScopes } from '@gatehouse/express';
-import express from 'express';
+import express, { type Express } from 'express';
 
-export function ordersApi(options: VerifierOptions) {
+export function ordersApi(options: VerifierOptions): Express {
   const app = express();
   app.use('/orders', requireAuth(options));
   app.get('/orders', requireScopes('orders:read'), (req, res) => {

@@ -1,8 +1,9 @@
 import { readClaim } from './claim-path.js';
 import { type ClaimRules, matchesRule } from './claims.js';
+import { GatehouseConfigError } from './config-error.js';
 import { GatehouseError } from './errors.js';
 import { settingsOf, warnGuardWithoutAuth } from './internal/request-state.js';
-import { claimRules, GatehouseConfigError, parseOrThrow } from './options.js';
+import { claimRules, parseOrThrow } from './options.js';
 import { hasAnyRole, hasRoles } from './roles.js';
 import { hasAnyScope, hasScopes } from './scopes.js';
 import type { AuthContext } from './types.js';

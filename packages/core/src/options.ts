@@ -8,6 +8,8 @@ import {
 } from './algorithms.js';
 import { claimPathProblem } from './claim-path.js';
 import type { ClaimRules } from './claims.js';
+import { GatehouseConfigError } from './config-error.js';
+import { DEFAULTS } from './defaults.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
 import { type FetchLike, urlProblem } from './internal/fetch-json.js';
@@ -19,32 +21,8 @@ import {
   resolveIssuers,
 } from './issuers.js';
 import type { KeyFetchSettings } from './jwks.js';
+import { normalizeTyp, type TypePolicy } from './token-kind.js';
 import type { EventListener } from './types.js';
-
-/** Every default in one place; durations in seconds, sizes in bytes. */
-export const DEFAULTS = Object.freeze({
-  algorithms: ASYMMETRIC_ALGORITHMS as readonly string[],
-  clockTolerance: 5,
-  maxTokenLength: 8192,
-  typ: 'lenient' as const,
-  cache: Object.freeze({ max: 10_000 }),
-  keyFetch: Object.freeze({
-    timeout: 5,
-    cooldown: 30,
-    maxAge: 600,
-    maxStale: 86_400,
-    maxBytes: 512 * 1024,
-    maxKeys: 100,
-    maxIssuers: 100,
-    newIssuersPerMinute: 10,
-  }),
-  audienceClaim: 'aud',
-  // Adapter options (see `AdapterOptions` in middleware.ts).
-  optional: false,
-  unknownUser: 'reject' as const,
-  errors: 'respond' as const,
-  userCache: Object.freeze({ max: 1000, ttl: 60 }),
-});
 
 /** Options of `createVerifier`. Durations are seconds or strings such as `'30s'`. */
 export interface VerifierOptions {
@@ -131,18 +109,8 @@ export interface VerifierOptions {
   onEvent?: EventListener;
 }
 
-/** Thrown by `createVerifier` and the adapters for invalid options; names each bad option. */
-export class GatehouseConfigError extends Error {
-  override readonly name = 'GatehouseConfigError';
-  readonly issues: readonly { path: string; message: string }[];
-  constructor(issues: readonly { path: string; message: string }[]) {
-    super(`Invalid Gatehouse options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    this.issues = issues;
-  }
-}
-
 /** Options after validation: durations in milliseconds, lists as sets. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends TypePolicy {
   issuers: readonly ResolvedIssuer[];
   /** Every algorithm some issuer accepts: the precheck before the issuer is known. */
   algorithms: ReadonlySet<string>;
@@ -154,9 +122,6 @@ export interface ResolvedOptions {
   clockToleranceMs: number;
   maxTokenAgeMs: number | undefined;
   maxTokenLength: number;
-  /** Accepted `typ` values, lower-case without `application/`; `typRequired`: absent is refused. */
-  types: ReadonlySet<string>;
-  typRequired: boolean;
   requiredClaims: readonly string[];
   claimRules: ClaimRules | undefined;
   /** The predicate rules of `claimRules`: re-run on every cache hit. */
@@ -250,6 +215,7 @@ const schema = z.strictObject({
       maxStale: duration.optional(),
       maxBytes: positiveInt.optional(),
       maxKeys: positiveInt.optional(),
+      sameOrigin: z.boolean().optional(),
       fetch: z
         .custom<FetchLike>((value) => typeof value === 'function', {
           message: 'must be a fetch function',
@@ -257,7 +223,6 @@ const schema = z.strictObject({
         .optional(),
       maxIssuers: positiveInt.optional(),
       newIssuersPerMinute: positiveInt.optional(),
-      sameOrigin: z.boolean().optional(),
     })
     .optional(),
   allowInsecureRequests: z.boolean().optional(),
@@ -326,18 +291,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   const secret =
     typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
   const algorithms = options.algorithms ?? (secret ? ['HS256'] : [...DEFAULTS.algorithms]);
-  const entries = Array.isArray(options.issuer) ? options.issuer : [options.issuer];
-  const lists = entries.map((entry, i) =>
-    typeof entry === 'object' && entry.algorithms
-      ? ([
-          `issuer.${Array.isArray(options.issuer) ? `${i}.` : ''}algorithms`,
-          entry.algorithms,
-        ] as const)
-      : undefined,
-  );
-  for (const [prefix, list] of [['algorithms', algorithms] as const, ...lists].filter(
-    (pair) => pair !== undefined,
-  ))
+  for (const [prefix, list] of algorithmLists(options.issuer, algorithms))
     list.forEach((alg, i) => {
       const path = `${prefix}.${i}`;
       if (alg.toLowerCase() === 'none')
@@ -383,7 +337,6 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
 
   return {
     issuers,
-    algorithms: new Set(issuers.flatMap((entry) => [...entry.algorithms])),
     audienceClaim: options.audienceClaim ?? DEFAULTS.audienceClaim,
     rolePaths: options.roles === undefined ? [] : [options.roles].flat(),
     issuerLimits: {
@@ -392,6 +345,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     },
     keys: options.keys,
     secret,
+    algorithms: new Set(issuers.flatMap((entry) => [...entry.algorithms])),
     clockToleranceMs: durationMs(options.clockTolerance, DEFAULTS.clockTolerance),
     maxTokenAgeMs:
       options.maxTokenAge === undefined ? undefined : durationMs(options.maxTokenAge, 0),
@@ -410,8 +364,8 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       maxBytes: fetch.maxBytes ?? DEFAULTS.keyFetch.maxBytes,
       maxKeys: fetch.maxKeys ?? DEFAULTS.keyFetch.maxKeys,
       allowInsecureRequests: insecure,
-      fetch: fetch.fetch,
       sameOrigin: fetch.sameOrigin ?? false,
+      fetch: fetch.fetch,
     },
     challenge: {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
@@ -428,8 +382,18 @@ function predicatesOf(rules: ClaimRules | undefined): ClaimRules | undefined {
   return predicates.length === 0 ? undefined : Object.fromEntries(predicates);
 }
 
-/** RFC 7515 §4.1.9: `typ` is a media type whose `application/` prefix may be omitted; compare case-insensitively. */
-export function normalizeTyp(typ: string): string {
-  const lower = typ.toLowerCase();
-  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+/** The top-level `algorithms` and each issuer entry's own, with the option path of each. */
+function algorithmLists(
+  option: IssuerOption | IssuerOption[],
+  algorithms: string[],
+): (readonly [string, readonly string[]])[] {
+  const entries = Array.isArray(option) ? option : [option];
+  const lists: (readonly [string, readonly string[]])[] = [['algorithms', algorithms]];
+  entries.forEach((entry, i) => {
+    if (typeof entry === 'object' && entry.algorithms !== undefined) {
+      const path = Array.isArray(option) ? `issuer.${i}.algorithms` : 'issuer.algorithms';
+      lists.push([path, entry.algorithms]);
+    }
+  });
+  return lists;
 }

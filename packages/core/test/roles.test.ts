@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { GatehouseConfigError } from '../src/config-error.js';
 import { roleGuard } from '../src/guards.js';
-import { GatehouseConfigError } from '../src/options.js';
 import { extractRoles } from '../src/roles.js';
 import type { AuthContext } from '../src/types.js';
 import { thrown as refusal } from './support/thrown.js';

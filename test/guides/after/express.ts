@@ -1,7 +1,7 @@
 import { requireAuth, requireScopes } from '@gatehouse/express';
-import express from 'express';
+import express, { type Express } from 'express';
 
-export function ordersApi(issuer: string, audience: string) {
+export function ordersApi(issuer: string, audience: string): Express {
   const app = express();
   app.use(requireAuth({ issuer, audience }));
   app.get('/orders', requireScopes('read:orders'), (req, res) => {
