@@ -8,6 +8,7 @@
  * template or a token.
  */
 import { z } from 'zod';
+import { purposeOf } from './internal/option-hints.js';
 
 /** The placeholder of an issuer template (Entra ID writes it so in its "common" metadata). */
 export const TENANT_PLACEHOLDER = '{tenantid}';
@@ -252,7 +253,7 @@ export function issuerProblems(
     if (!context.hasAudience && (typeof entry === 'string' || entry.audience === undefined)) {
       problems.push({
         path: Array.isArray(option) || typeof entry !== 'string' ? at(i, 'audience') : 'audience',
-        message: 'is required (set a top-level audience or one per issuer)',
+        message: `is required: ${purposeOf('audience')} (top level, or in each issuer entry)`,
       });
     }
   });
