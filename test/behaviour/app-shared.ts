@@ -14,6 +14,7 @@ import {
   STEP_UP_MAX_AGE,
   URL_SCOPE,
 } from './fixture.js';
+import { GOOGLE_CALLER, ROLE } from './providers.js';
 
 /** A running test app: requests go to `url`. */
 export interface RunningApp {
@@ -27,6 +28,8 @@ export interface GuardFactories<G> {
   requireAnyScope(...scopes: string[]): G;
   requireClaims(rules: ClaimRules): G;
   requireAuthentication(requirements: AuthenticationRequirements): G;
+  requireRoles(...roles: string[]): G;
+  requireAnyRole(...roles: string[]): G;
 }
 
 /** The guard each route carries, built with the adapter's own factories. */
@@ -44,6 +47,12 @@ export function guardOf<G>(route: Route, adapter: GuardFactories<G>): G | undefi
       return adapter.requireAuthentication({ acr: [ACR_MFA] });
     case 'step-up-recent':
       return adapter.requireAuthentication({ maxAge: STEP_UP_MAX_AGE });
+    case 'role':
+      return adapter.requireRoles(ROLE);
+    case 'any-role':
+      return adapter.requireAnyRole('auditor', ROLE);
+    case 'caller':
+      return adapter.requireClaims({ email: GOOGLE_CALLER });
     default:
       return undefined;
   }

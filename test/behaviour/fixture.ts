@@ -6,11 +6,18 @@ import {
   type ErrorReason,
   type GatehouseEvent,
 } from '@gatehouse/core';
-import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+import {
+  createTestIssuer,
+  PROVIDERS,
+  type Provider,
+  type ProviderIssuer,
+  type TestIssuer,
+} from '@gatehouse/testing';
 import {
   type IntrospectionServer,
   startIntrospectionServer,
 } from '../../packages/core/test/support/introspection-endpoint.js';
+import { createProviderIssuers, PROVIDER_CASES, providerTokens } from './providers.js';
 
 /** The adapter configurations a row can run against; each is mounted under `/<variant>`. */
 export type Variant =
@@ -24,7 +31,8 @@ export type Variant =
   | 'opaque'
   | 'cold'
   | 'faulty'
-  | 'faultySync';
+  | 'faultySync'
+  | Provider;
 
 /** What every test server mounts: the same routes, in every framework. */
 export const SCOPE = 'read:things';
@@ -41,6 +49,9 @@ export const ROUTES = [
   'claims',
   'step-up-acr',
   'step-up-recent',
+  'role',
+  'any-role',
+  'caller',
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
@@ -69,6 +80,8 @@ export interface Fixture {
   coldIssuer: TestIssuer;
   /** The test issuer's introspection endpoint (RFC 7662) for the `opaque` variant. */
   introspection: IntrospectionServer;
+  /** One preset per identity provider, each served with its guide's options. */
+  providers: Record<Provider, ProviderIssuer>;
   options: Record<Variant, Record<string, unknown>>;
   /** `reason` of every `token_rejected` event the verifiers emitted, oldest first. */
   rejections: ErrorReason[];
@@ -83,11 +96,16 @@ class InternalFault extends TypeError {
 export async function createFixture(): Promise<Fixture> {
   const issuer = await createTestIssuer();
   const coldIssuer = await createTestIssuer();
+  const providers = await createProviderIssuers();
+  const cases = PROVIDER_CASES(SCOPE);
   coldIssuer.setFault({ type: 'down' });
   const rejections: ErrorReason[] = [];
   const onEvent = (event: GatehouseEvent) => {
     if (event.type === 'token_rejected') rejections.push(event.reason);
   };
+  const providerOptions = Object.fromEntries(
+    PROVIDERS.map((p) => [p, { ...cases[p].options(providers[p]), realm: REALM, onEvent }]),
+  ) as unknown as Record<Provider, Record<string, unknown>>;
   const introspection = await startIntrospectionServer();
   introspection.answer = (form) =>
     OPAQUE_ANSWERS[form.get('token') ?? '']?.(issuer) ?? {
@@ -99,7 +117,9 @@ export async function createFixture(): Promise<Fixture> {
     coldIssuer,
     rejections,
     introspection,
+    providers,
     options: {
+      ...providerOptions,
       default: base,
       strict: { ...base, typ: 'strict' },
       optional: { ...base, optional: true },
@@ -147,7 +167,12 @@ export async function createFixture(): Promise<Fixture> {
       },
     },
     async close() {
-      await Promise.all([issuer.close(), coldIssuer.close(), introspection.close()]);
+      await Promise.all([
+        issuer.close(),
+        coldIssuer.close(),
+        introspection.close(),
+        ...Object.values(providers).map((p) => p.close()),
+      ]);
     },
   };
 }
@@ -216,7 +241,17 @@ export const TOKENS = {
   passwordNow: (f: Fixture) =>
     f.issuer.mint({ acr: 'urn:gatehouse:pwd', auth_time: nowSeconds() - 5 }),
   staleAuth: (f: Fixture) => f.issuer.mint({ acr: ACR_MFA, auth_time: nowSeconds() - 3600 }),
+  ...fromProviders(providerTokens(SCOPE)),
 } satisfies Record<string, (f: Fixture) => Promise<string>>;
+
+function fromProviders<K extends string>(
+  minters: Record<K, (providers: Fixture['providers']) => Promise<string>>,
+): Record<K, (f: Fixture) => Promise<string>> {
+  const entries = Object.entries(minters) as [K, (p: Fixture['providers']) => Promise<string>][];
+  return Object.fromEntries(
+    entries.map(([k, mint]) => [k, (f: Fixture) => mint(f.providers)]),
+  ) as Record<K, (f: Fixture) => Promise<string>>;
+}
 
 export type TokenKind = keyof typeof TOKENS;
 

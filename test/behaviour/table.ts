@@ -51,8 +51,11 @@ export interface Row {
     challenge?: string | ChallengeMatch | null;
     /** `error` of the JSON body. */
     error?: ErrorCode | 'resolver_failure' | 'app_error';
-    /** Successful answers: the `sub` the route saw (`null`: no auth) and the mapped user. */
-    sub?: string | null;
+    /**
+     * Successful answers: the `sub` the route saw (`null`: no auth; `TOKEN_SUBJECT`: the token's
+     * own `sub`) and the mapped user.
+     */
+    sub?: string | null | typeof TOKEN_SUBJECT;
     user?: unknown;
     /** The app's error handler wrote the answer (errors: 'delegate', or a throwing resolver). */
     handledBy?: 'app';
@@ -68,6 +71,9 @@ export interface Row {
     refusedBy?: 'guard' | 'resolver' | 'adapter';
   };
 }
+
+/** `expect.sub`: whatever `sub` the token carries (provider presets each have their own). */
+export const TOKEN_SUBJECT: unique symbol = Symbol('the token sub');
 
 const NO_CREDENTIALS = `Bearer realm="${REALM}"`;
 /** Where the `metadata` variant's document is (its resource is the test issuer's audience). */

@@ -12,7 +12,7 @@ export type {
 } from './auth-handler.js';
 export { createAuthHandler, failureFor, whenAuthenticated } from './auth-handler.js';
 export { authorizationHeader } from './bearer.js';
-export type { AuthenticationRequirements, Guard, ScopeMode } from './guards.js';
-export { authenticationGuard, claimGuard, scopeGuard } from './guards.js';
+export type { AuthenticationRequirements, Guard, RoleMode, ScopeMode } from './guards.js';
+export { authenticationGuard, claimGuard, roleGuard, scopeGuard } from './guards.js';
 export { withReadiness } from './readiness.js';
 export { answerMetadataRequest, toResourceMetadata } from './resource-metadata.js';

@@ -1,4 +1,5 @@
 import { invalidToken } from './errors.js';
+import { extractRoles } from './roles.js';
 import { extractScopes } from './scopes.js';
 import type { AuthContext, JwtClaims, JwtHeader } from './types.js';
 
@@ -12,6 +13,7 @@ export function toAuthContext(
   header: JwtHeader,
   claims: JwtClaims,
   issuer: string,
+  rolePaths: readonly string[],
 ): AuthContext {
   const { sub, client_id: clientIdClaim, azp } = claims;
   if (sub !== undefined && typeof sub !== 'string')
@@ -24,6 +26,7 @@ export function toAuthContext(
     claims,
     issuer,
     scopes: Object.freeze(extractScopes(claims)),
+    roles: Object.freeze(extractRoles(claims, rolePaths)),
   };
   if (sub !== undefined) auth.subject = sub;
   if (clientId !== undefined) auth.clientId = clientId;

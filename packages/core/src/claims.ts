@@ -1,3 +1,4 @@
+import { readClaim } from './claim-path.js';
 import { invalidToken } from './errors.js';
 import type { JwtClaims } from './types.js';
 
@@ -95,9 +96,16 @@ function numericDate(
   return value;
 }
 
-/** RFC 7519 §4.1.3: `aud` (string or array) must name at least one accepted audience. */
-export function checkAudience(claims: JwtClaims, accepted: ReadonlySet<string>): void {
-  const aud = claims.aud;
+/**
+ * RFC 7519 §4.1.3: `aud` (string or array) must name at least one accepted audience. With
+ * `claim` (the `audienceClaim` option, e.g. `client_id` for Cognito), that claim is read instead.
+ */
+export function checkAudience(
+  claims: JwtClaims,
+  accepted: ReadonlySet<string>,
+  claim = 'aud',
+): void {
+  const aud = claim === 'aud' ? claims.aud : readClaim(claims, claim);
   if (
     typeof aud === 'string'
       ? accepted.has(aud)
@@ -106,14 +114,15 @@ export function checkAudience(claims: JwtClaims, accepted: ReadonlySet<string>):
     return;
   }
   throw aud === undefined
-    ? invalidToken('missing_claim', 'the token has no "aud" claim')
+    ? invalidToken('missing_claim', `the token has no "${safeName(claim)}" claim`)
     : invalidToken('audience_mismatch', 'the token is not meant for this audience');
 }
 
-/** Every claim in `names` must be present (not undefined or null). */
+/** Every claim in `names` (claim paths) must be present (not undefined or null). */
 export function checkRequiredClaims(claims: JwtClaims, names: readonly string[]): void {
   for (const name of names) {
-    if (claims[name] === undefined || claims[name] === null) {
+    const value = readClaim(claims, name);
+    if (value === undefined || value === null) {
       throw invalidToken('missing_claim', `the token has no "${safeName(name)}" claim`);
     }
   }
@@ -122,7 +131,7 @@ export function checkRequiredClaims(claims: JwtClaims, names: readonly string[])
 /** Applies `ClaimRules`; the first failing rule names its claim in the error. */
 export function checkClaimRules(claims: JwtClaims, rules: ClaimRules): void {
   for (const name in rules) {
-    if (!matchesRule(claims[name], rules[name] as ClaimRule, claims)) {
+    if (!matchesRule(readClaim(claims, name), rules[name] as ClaimRule, claims)) {
       throw invalidToken(
         'claim_mismatch',
         `the "${safeName(name)}" claim does not have an accepted value`,

@@ -14,7 +14,10 @@ export const DEFAULTS = Object.freeze({
     maxStale: 86_400,
     maxBytes: 512 * 1024,
     maxKeys: 100,
+    maxIssuers: 100,
+    newIssuersPerMinute: 10,
   }),
+  audienceClaim: 'aud',
   // Adapter options (see `AdapterOptions` in auth-handler.ts).
   optional: false,
   unknownUser: 'reject' as const,

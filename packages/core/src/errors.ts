@@ -54,6 +54,7 @@ export type ErrorReason =
   | 'sender_constrained'
   // insufficient_scope
   | 'insufficient_scope'
+  | 'missing_role'
   // insufficient_user_authentication (RFC 9470)
   | 'acr_not_accepted'
   | 'auth_time_missing'

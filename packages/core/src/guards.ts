@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { readClaim } from './claim-path.js';
 import { type ClaimRules, matchesRule } from './claims.js';
 import { GatehouseConfigError } from './config-error.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import { type ErrorReason, GatehouseError } from './errors.js';
 import { settingsOf, warnGuardWithoutAuth } from './internal/request-state.js';
 import { claimRules, duration, parseOrThrow } from './options.js';
+import { hasAnyRole, hasRoles } from './roles.js';
 import { hasAnyScope, hasScopes } from './scopes.js';
 import type { AuthContext } from './types.js';
 
@@ -35,7 +37,13 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
  */
 export function scopeGuard(scopes: readonly string[], mode: ScopeMode = 'all'): Guard {
   const name = mode === 'all' ? 'requireScopes()' : 'requireAnyScope()';
-  checkScopes(name, scopes);
+  checkList(
+    name,
+    scopes,
+    SCOPE_TOKEN,
+    'scope',
+    'must be a non-empty scope without spaces (RFC 6749 §3.3)',
+  );
   const required = Object.freeze([...scopes]);
   const passes = mode === 'all' ? hasScopes : hasAnyScope;
   return (auth, request) => {
@@ -52,9 +60,55 @@ export function scopeGuard(scopes: readonly string[], mode: ScopeMode = 'all'): 
   };
 }
 
+/** `'all'`: every listed role is needed; `'any'`: one of them is enough. */
+export type RoleMode = ScopeMode;
+
+// Roles are compared as whole strings; a space would make one role look like two.
+const ROLE = /^[^\s]{1,256}$/;
+
+/**
+ * A guard that requires roles, read from the claims named by the verifier's `roles` option
+ * (`AuthContext.roles`).
+ *
+ * Refusal: 403 `insufficient_scope` (RFC 6750 §3.1 has no closer code) with reason
+ * `missing_role` and a description naming the roles needed; the challenge has no `scope`, as
+ * roles are not scopes. No `AuthContext`: 401 `unauthorized`.
+ *
+ * Throws `GatehouseConfigError` at construction for an empty list or a role that is empty, has
+ * whitespace or is longer than 256 characters.
+ *
+ * Does not: read claims itself (a verifier without `roles` gives every token no roles, so this
+ * guard refuses them all); match roles by prefix or case-insensitively.
+ */
+export function roleGuard(roles: readonly string[], mode: RoleMode = 'all'): Guard {
+  const name = mode === 'all' ? 'requireRoles()' : 'requireAnyRole()';
+  checkList(
+    name,
+    roles,
+    ROLE,
+    'role',
+    'must be a non-empty role without whitespace (≤ 256 characters)',
+  );
+  const required = Object.freeze([...roles]);
+  const passes = mode === 'all' ? hasRoles : hasAnyRole;
+  const listed = required.map((role) => safeName(role)).join(', ');
+  return (auth, request) => {
+    const context = requireAuthContext(auth, request, name);
+    // `?? []`: a context built by hand in JavaScript may lack roles; it then has none.
+    if (passes({ roles: context.roles ?? [] }, required)) return;
+    throw new GatehouseError(
+      'insufficient_scope',
+      'missing_role',
+      mode === 'all'
+        ? `the token lacks a required role (needs: ${listed})`
+        : `the token has none of the accepted roles (one of: ${listed})`,
+    );
+  };
+}
+
 /**
  * A guard that requires claim values (same rules as the verifier's `claims` option:
- * `ClaimRules`).
+ * `ClaimRules`). A rule's name may be a claim path (`realm_access.roles`, see `claim-path.ts`).
  *
  * Refusal: 403 `insufficient_scope` with reason `claim_mismatch`. The token itself is valid, it
  * just does not grant this route; 401 `invalid_token` would make clients fetch a new token that
@@ -71,11 +125,11 @@ export function claimGuard(rules: ClaimRules): Guard {
   return (auth, request) => {
     const context = requireAuthContext(auth, request, 'requireClaims()');
     for (const [claim, rule] of entries) {
-      if (!matchesRule(context.claims[claim], rule, context.claims)) {
+      if (!matchesRule(readClaim(context.claims, claim), rule, context.claims)) {
         throw new GatehouseError(
           'insufficient_scope',
           'claim_mismatch',
-          `the "${claim.replace(/[^\w:.-]/g, '?').slice(0, 64)}" claim does not allow this request`,
+          `the "${safeName(claim)}" claim does not allow this request`,
         );
       }
     }
@@ -173,22 +227,28 @@ function requireAuthContext(
   );
 }
 
-function checkScopes(guard: string, scopes: readonly unknown[]): void {
+function checkList(
+  guard: string,
+  values: readonly unknown[],
+  syntax: RegExp,
+  noun: 'scope' | 'role',
+  message: string,
+): void {
   const issues: { path: string; message: string }[] = [];
-  if (!Array.isArray(scopes) || scopes.length === 0) {
-    issues.push({ path: guard, message: 'needs at least one scope' });
+  if (!Array.isArray(values) || values.length === 0) {
+    issues.push({ path: guard, message: `needs at least one ${noun}` });
   } else {
-    scopes.forEach((scope, i) => {
-      if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
-        issues.push({
-          path: `${guard}[${i}]`,
-          message: 'must be a non-empty scope without spaces (RFC 6749 §3.3)',
-        });
+    values.forEach((value, i) => {
+      if (typeof value !== 'string' || !syntax.test(value)) {
+        issues.push({ path: `${guard}[${i}]`, message });
       }
     });
   }
   if (issues.length) throw new GatehouseConfigError(issues);
 }
+
+// Names come from configuration, but keep descriptions header-safe regardless.
+const safeName = (name: string) => name.replace(/[^\w:./-]/g, '?').slice(0, 64);
 
 const nonEmptyClaimRules = claimRules.refine((rules) => Object.keys(rules).length > 0, {
   message: 'needs at least one claim rule',

@@ -3,6 +3,7 @@ export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
 export { isClientCredentials } from './auth-context.js';
 export type { AdapterOptions, AuthHandlerOptions } from './auth-handler.js';
 export { extractBearerToken } from './bearer.js';
+export { readClaim } from './claim-path.js';
 export type { ClaimRule, ClaimRules } from './claims.js';
 export { GatehouseConfigError } from './config-error.js';
 export { DEFAULTS } from './defaults.js';
@@ -30,6 +31,7 @@ export {
   createIntrospectingVerifier,
   type IntrospectingVerifierOptions,
 } from './introspection/verifier.js';
+export type { IssuerEntry, IssuerOption, IssuerTemplate } from './issuers.js';
 export type { KeyStoreHealth } from './jwks.js';
 export type { Logger } from './logging.js';
 export { LOG_REPEAT_MS } from './logging.js';
@@ -46,6 +48,7 @@ export {
   isResourceMetadata,
   RESOURCE_METADATA_WELL_KNOWN,
 } from './resource-metadata.js';
+export { extractRoles, hasAnyRole, hasRoles } from './roles.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
 export type { MeterProviderLike, TelemetryOptions } from './telemetry.js';
 export type {

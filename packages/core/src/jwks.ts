@@ -12,6 +12,7 @@
 import type { KeyObject } from 'node:crypto';
 import { GatehouseConfigError } from './config-error.js';
 import { DEFAULTS } from './defaults.js';
+import type { FetchLike } from './internal/fetch-json.js';
 import {
   AMBIGUOUS,
   ambiguousKeyError,
@@ -43,6 +44,8 @@ export interface KeyFetchSettings {
   maxKeys: number;
   /** Allow `http:` URLs for non-loopback hosts. Default false. */
   allowInsecureRequests: boolean;
+  /** The `fetch` for discovery and keys (proxy, private CA, mTLS). Default: the global one. */
+  fetch?: FetchLike | undefined;
   /** A discovered `jwks_uri` must have the issuer's origin. Default false. */
   sameOrigin: boolean;
 }
@@ -147,6 +150,7 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
     options.maxBytes,
     options.maxKeys,
     options.allowInsecureRequests,
+    options.fetch === undefined ? null : fetchId(options.fetch),
     options.sameOrigin,
   ]);
   let store = registry.get(id);
@@ -159,6 +163,18 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
   registry.set(id, store);
   if (options.onEvent !== undefined) store.addListener(options.onEvent);
   return store;
+}
+
+// A store is shared only by verifiers that fetch the same way: one id per fetch function.
+const fetchIds = new WeakMap<FetchLike, number>();
+let lastFetchId = 0;
+function fetchId(fetch: FetchLike): number {
+  let id = fetchIds.get(fetch);
+  if (id === undefined) {
+    id = ++lastFetchId;
+    fetchIds.set(fetch, id);
+  }
+  return id;
 }
 
 /**

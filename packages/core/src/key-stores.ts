@@ -6,12 +6,16 @@ import type { ResolvedOptions } from './options.js';
  * The key store of one configured issuer: its shared secret, its fixed key set, or its remote
  * JWKS (discovered, cached and shared process-wide).
  */
-export function keyStoreFor(config: ResolvedOptions, issuer: string): KeyStore {
+export function keyStoreFor(
+  config: ResolvedOptions,
+  issuer: string,
+  jwksUri: string | undefined,
+): KeyStore {
   if (config.secret) return secretKeyStore(issuer, config.secret);
   if (config.keys) return createStaticKeyStore(issuer, config.keys, config.keyFetch.maxKeys);
   return getRemoteKeyStore({
     issuer,
-    ...(config.jwksUri === undefined ? {} : { jwksUri: config.jwksUri }),
+    ...(jwksUri === undefined ? {} : { jwksUri }),
     ...config.keyFetch,
     ...(config.onEvent === undefined ? {} : { onEvent: config.onEvent }),
   });

@@ -180,6 +180,9 @@ function describe(event: GatehouseEvent, config: ResolvedOptions): Line[] {
           fields: { event: 'gatehouse.discovery', ...without(event, 'type') },
         },
       ];
+    case 'issuer_near_miss':
+      // The issuer-mismatch line (from token_rejected) already names the token's issuer and hint.
+      return [];
     case 'introspection_failed':
       return [
         {

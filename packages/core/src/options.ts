@@ -6,13 +6,21 @@ import {
   isHmacAlgorithm,
   isSupportedAlgorithm,
 } from './algorithms.js';
+import { claimPathProblem } from './claim-path.js';
 import type { ClaimRules } from './claims.js';
 import { GatehouseConfigError } from './config-error.js';
 import { DEFAULTS } from './defaults.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
-import { urlProblem } from './internal/fetch-json.js';
+import { type FetchLike, urlProblem } from './internal/fetch-json.js';
 import { describeIssue } from './internal/option-hints.js';
+import {
+  type IssuerOption,
+  issuerOptionSchema,
+  issuerProblems,
+  type ResolvedIssuer,
+  resolveIssuers,
+} from './issuers.js';
 import type { KeyFetchSettings } from './jwks.js';
 import type { Logger } from './logging.js';
 import { loggerSchema, telemetrySchema } from './observability-options.js';
@@ -23,10 +31,24 @@ import type { EventListener } from './types.js';
 
 /** Options of `createVerifier`. Durations are seconds or strings such as `'30s'`. */
 export interface VerifierOptions {
-  /** The trusted issuer, or several; each token's keys come from its own issuer only. */
-  issuer: string | string[];
-  /** Audience(s) this API answers to; a token must name at least one. Required. */
-  audience: string | string[];
+  /**
+   * The trusted issuer, or several; each token's keys come from its own issuer only. An entry
+   * may be `{ issuer, audience?, jwksUri?, algorithms? }` or a tenant template
+   * `{ template: 'https://login.microsoftonline.com/{tenantid}/v2.0', tenants }` (see `issuers.ts`).
+   */
+  issuer: IssuerOption | IssuerOption[];
+  /**
+   * Audience(s) this API answers to; a token must name at least one. Required, here or in every
+   * issuer entry.
+   */
+  audience?: string | string[];
+  /** The claim (or claim path) holding the audience. Default `'aud'`; Cognito: `'client_id'`. */
+  audienceClaim?: string;
+  /**
+   * Claim paths holding roles (`'roles'`, `'realm_access.roles'`, `'cognito:groups'`): arrays of
+   * strings or space-separated strings, merged into `auth.roles`. Malformed values are ignored.
+   */
+  roles?: string | string[];
   /** Fetch keys from here instead of discovering `jwks_uri` (single issuer only). */
   jwksUri?: string;
   /** A fixed JWKS instead of fetching one (single issuer only). */
@@ -67,6 +89,15 @@ export interface VerifierOptions {
     /** Most keys taken from one JWKS. Default 100. */
     maxKeys?: number;
     /**
+     * The `fetch` for discovery and keys, e.g. undici's with a `ProxyAgent` dispatcher, a
+     * private CA or mTLS. Timeout, size cap, redirect refusal and Cache-Control still apply.
+     */
+    fetch?: FetchLike;
+    /** Most tenant key stores of issuer templates kept (least recently used evicted). Default 100. */
+    maxIssuers?: number;
+    /** Most tenant key stores created per minute; beyond, 503 + Retry-After. Default 10. */
+    newIssuersPerMinute?: number;
+    /**
      * A discovered `jwks_uri` must be on the issuer's origin (true of Auth0, Okta, Entra ID,
      * Keycloak and Cognito; not of Google). Default false. Loopback and link-local targets are
      * refused for other issuers either way.
@@ -99,12 +130,14 @@ export interface VerifierOptions {
 
 /** Options after validation: durations in milliseconds, lists as sets. */
 export interface ResolvedOptions extends TypePolicy {
-  issuers: readonly string[];
-  audiences: ReadonlySet<string>;
-  jwksUri: string | undefined;
+  issuers: readonly ResolvedIssuer[];
+  /** Every algorithm some issuer accepts: the precheck before the issuer is known. */
+  algorithms: ReadonlySet<string>;
+  audienceClaim: string;
+  rolePaths: readonly string[];
+  issuerLimits: { maxIssuers: number; newIssuersPerMinute: number };
   keys: { keys: Record<string, unknown>[] } | undefined;
   secret: Uint8Array | undefined;
-  algorithms: ReadonlySet<string>;
   clockToleranceMs: number;
   maxTokenAgeMs: number | undefined;
   maxTokenLength: number;
@@ -163,9 +196,19 @@ export const claimRule = z.union([
 /** `ClaimRules`: the `claims` option and `requireClaims()`. */
 export const claimRules = z.record(z.string(), claimRule);
 
+const claimPath = z.string().superRefine((value, ctx) => {
+  const problem = claimPathProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const issuerOption = issuerOptionSchema(url);
+
 const schema = z.strictObject({
-  issuer: z.union([url, z.array(url).min(1, 'must name at least one issuer')]),
-  audience: z.union([nonEmpty, z.array(nonEmpty).min(1, 'must name at least one audience')]),
+  issuer: z.union([issuerOption, z.array(issuerOption).min(1, 'must name at least one issuer')]),
+  audience: z
+    .union([nonEmpty, z.array(nonEmpty).min(1, 'must name at least one audience')])
+    .optional(),
+  audienceClaim: claimPath.optional(),
+  roles: z.union([claimPath, z.array(claimPath).min(1, 'must name at least one claim')]).optional(),
   jwksUri: url.optional(),
   keys: z
     .object({
@@ -194,6 +237,13 @@ const schema = z.strictObject({
       maxBytes: positiveInt.optional(),
       maxKeys: positiveInt.optional(),
       sameOrigin: z.boolean().optional(),
+      fetch: z
+        .custom<FetchLike>((value) => typeof value === 'function', {
+          message: 'must be a fetch function',
+        })
+        .optional(),
+      maxIssuers: positiveInt.optional(),
+      newIssuersPerMinute: positiveInt.optional(),
     })
     .optional(),
   allowInsecureRequests: z.boolean().optional(),
@@ -248,17 +298,10 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, prefix?: s
 export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   const options = parseOrThrow(schema, input);
   const issues: Issue[] = [];
-  const issuers = Array.isArray(options.issuer) ? options.issuer : [options.issuer];
   const insecure = options.allowInsecureRequests ?? false;
-
-  for (const [path, value] of [
-    ...issuers.map(
-      (issuer, i) => [Array.isArray(options.issuer) ? `issuer.${i}` : 'issuer', issuer] as const,
-    ),
-    ['jwksUri', options.jwksUri] as const,
-  ]) {
-    const problem = value === undefined ? undefined : urlProblem(value, insecure);
-    if (problem) issues.push({ path, message: `${problem} (or set allowInsecureRequests)` });
+  const jwksProblem = options.jwksUri && urlProblem(options.jwksUri, insecure);
+  if (jwksProblem) {
+    issues.push({ path: 'jwksUri', message: `${jwksProblem} (or set allowInsecureRequests)` });
   }
 
   const sources = (['jwksUri', 'keys', 'secret'] as const).filter(
@@ -270,44 +313,45 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       message: `cannot be combined with ${sources[0]}: choose one key source`,
     });
   }
-  if (sources.length && issuers.length > 1) {
-    issues.push({
-      path: sources[0]!,
-      message: 'needs a single issuer (several issuers use discovery)',
-    });
-  }
+  issues.push(
+    ...issuerProblems(options.issuer, {
+      hasAudience: options.audience !== undefined,
+      urlProblem: (value) => urlProblem(value, insecure),
+      keySource: sources[0],
+    }),
+  );
 
   const secret =
     typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
   const algorithms = options.algorithms ?? (secret ? ['HS256'] : [...DEFAULTS.algorithms]);
-  algorithms.forEach((alg, i) => {
-    const path = `algorithms.${i}`;
-    if (alg.toLowerCase() === 'none')
-      issues.push({ path, message: '"none" is never accepted (RFC 8725 §3.2)' });
-    else if (!isSupportedAlgorithm(alg)) {
-      issues.push({
-        path,
-        message: `unsupported algorithm "${alg}"; use one of ${[...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS].join(', ')}`,
-      });
-    } else if (isHmacAlgorithm(alg) !== (secret !== undefined)) {
-      issues.push({
-        path,
-        message: secret
-          ? `"${alg}" cannot be used with a shared secret: with \`secret\`, only HMAC algorithms are allowed`
-          : `"${alg}" needs a shared \`secret\`; HMAC is never mixed with public-key algorithms (RFC 8725 §3.1)`,
-      });
-    } else if (
-      secret &&
-      secret.byteLength < HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]
-    ) {
-      issues.push({
-        path: 'secret',
-        message: `must be at least ${HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]} bytes for ${alg} (RFC 7518 §3.2)`,
-      });
-    }
-  });
+  for (const [prefix, list] of algorithmLists(options.issuer, algorithms))
+    list.forEach((alg, i) => {
+      const path = `${prefix}.${i}`;
+      if (alg.toLowerCase() === 'none')
+        issues.push({ path, message: '"none" is never accepted (RFC 8725 §3.2)' });
+      else if (!isSupportedAlgorithm(alg)) {
+        issues.push({
+          path,
+          message: `unsupported algorithm "${alg}"; use one of ${[...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS].join(', ')}`,
+        });
+      } else if (isHmacAlgorithm(alg) !== (secret !== undefined)) {
+        issues.push({
+          path,
+          message: secret
+            ? `"${alg}" cannot be used with a shared secret: with \`secret\`, only HMAC algorithms are allowed`
+            : `"${alg}" needs a shared \`secret\`; HMAC is never mixed with public-key algorithms (RFC 8725 §3.1)`,
+        });
+      } else if (
+        secret &&
+        secret.byteLength < HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]
+      ) {
+        issues.push({
+          path: 'secret',
+          message: `must be at least ${HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]} bytes for ${alg} (RFC 7518 §3.2)`,
+        });
+      }
+    });
 
-  issues.push(...resourceMetadataIssues(options.resourceMetadata, issuers, options.audience));
   if (options.maxTokenAge !== undefined && parseDurationSeconds(options.maxTokenAge) === 0) {
     issues.push({ path: 'maxTokenAge', message: 'must be greater than 0' });
   }
@@ -317,14 +361,30 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   const types =
     typ === 'lenient' ? ['at+jwt', 'jwt'] : typ === 'strict' ? ['at+jwt'] : typ.map(normalizeTyp);
   const fetch = options.keyFetch ?? {};
+  const audience = options.audience;
+  const issuers = resolveIssuers(options.issuer, {
+    audiences: audience === undefined ? undefined : new Set([audience].flat()),
+    algorithms: new Set(algorithms),
+    jwksUri: options.jwksUri,
+  });
+  const metadataIssues = resourceMetadataIssues(
+    options.resourceMetadata,
+    issuers.map((entry) => entry.issuer),
+    options.audience,
+  );
+  if (metadataIssues.length) throw new GatehouseConfigError(metadataIssues);
 
   return {
     issuers,
-    audiences: new Set(Array.isArray(options.audience) ? options.audience : [options.audience]),
-    jwksUri: options.jwksUri,
+    audienceClaim: options.audienceClaim ?? DEFAULTS.audienceClaim,
+    rolePaths: options.roles === undefined ? [] : [options.roles].flat(),
+    issuerLimits: {
+      maxIssuers: fetch.maxIssuers ?? DEFAULTS.keyFetch.maxIssuers,
+      newIssuersPerMinute: fetch.newIssuersPerMinute ?? DEFAULTS.keyFetch.newIssuersPerMinute,
+    },
     keys: options.keys,
     secret,
-    algorithms: new Set(algorithms),
+    algorithms: new Set(issuers.flatMap((entry) => [...entry.algorithms])),
     clockToleranceMs: durationMs(options.clockTolerance, DEFAULTS.clockTolerance),
     maxTokenAgeMs:
       options.maxTokenAge === undefined ? undefined : durationMs(options.maxTokenAge, 0),
@@ -344,6 +404,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       maxKeys: fetch.maxKeys ?? DEFAULTS.keyFetch.maxKeys,
       allowInsecureRequests: insecure,
       sameOrigin: fetch.sameOrigin ?? false,
+      fetch: fetch.fetch,
     },
     challenge: {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
@@ -366,7 +427,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
 function resourceMetadataIssues(
   metadata: string | ResourceMetadata | undefined,
   issuers: readonly string[],
-  audience: string | string[],
+  audience: string | string[] | undefined,
 ): Issue[] {
   if (metadata === undefined || typeof metadata === 'string') return [];
   const issues: Issue[] = [];
@@ -388,4 +449,20 @@ function resourceMetadataIssues(
 function predicatesOf(rules: ClaimRules | undefined): ClaimRules | undefined {
   const predicates = Object.entries(rules ?? {}).filter(([, rule]) => typeof rule === 'function');
   return predicates.length === 0 ? undefined : Object.fromEntries(predicates);
+}
+
+/** The top-level `algorithms` and each issuer entry's own, with the option path of each. */
+function algorithmLists(
+  option: IssuerOption | IssuerOption[],
+  algorithms: string[],
+): (readonly [string, readonly string[]])[] {
+  const entries = Array.isArray(option) ? option : [option];
+  const lists: (readonly [string, readonly string[]])[] = [['algorithms', algorithms]];
+  entries.forEach((entry, i) => {
+    if (typeof entry === 'object' && entry.algorithms !== undefined) {
+      const path = Array.isArray(option) ? `issuer.${i}.algorithms` : 'issuer.algorithms';
+      lists.push([path, entry.algorithms]);
+    }
+  });
+  return lists;
 }

@@ -1,7 +1,7 @@
 import { checkTimeClaims, type TimeWindow } from './claims.js';
 import { invalidToken } from './errors.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
-import { issuerMismatch } from './internal/refusal-event.js';
+import type { IssuerResolver } from './internal/issuer-resolver.js';
 import type { KeyStore } from './jwks.js';
 import type { ResolvedOptions } from './options.js';
 import type { JwtClaims, JwtHeader } from './types.js';
@@ -9,7 +9,8 @@ import type { JwtClaims, JwtHeader } from './types.js';
 /** The checks on a token's kind and audience, which differ between access and ID tokens. */
 export interface KindRules {
   checkType(header: JwtHeader, claims: JwtClaims): void;
-  checkAudience(claims: JwtClaims): void;
+  /** `audiences`: those of the entry that trusts the token's issuer. */
+  checkAudience(claims: JwtClaims, audiences: ReadonlySet<string>): void;
 }
 
 /** A token that passed every check that needs no key: decoded, with its issuer's key store. */
@@ -35,7 +36,7 @@ export interface Prechecked {
 export function precheck(
   token: string,
   config: ResolvedOptions,
-  stores: ReadonlyMap<string, KeyStore>,
+  issuers: IssuerResolver,
   rules: KindRules,
   nowMs: number,
 ): Prechecked {
@@ -53,11 +54,14 @@ export function precheck(
   const issuer = claims.iss;
   if (typeof issuer !== 'string')
     throw invalidToken('missing_claim', 'the token has no "iss" claim');
-  const store = stores.get(issuer);
-  if (store === undefined) {
-    throw issuerMismatch(issuer, config.issuers);
+  const { store, audiences, algorithms } = issuers.resolve(issuer, claims);
+  if (!algorithms.has(header.alg)) {
+    throw invalidToken(
+      'unsupported_algorithm',
+      'the token is signed with an algorithm its issuer may not use here',
+    );
   }
-  rules.checkAudience(claims);
+  rules.checkAudience(claims, audiences);
   const window = checkTimeClaims(claims, {
     nowMs,
     toleranceMs: config.clockToleranceMs,

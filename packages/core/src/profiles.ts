@@ -17,7 +17,7 @@ export interface Profile extends KindRules {
 export function accessTokenProfile(config: ResolvedOptions): Profile {
   return {
     checkType: (header, claims) => checkAccessTokenType(header, claims, config),
-    checkAudience: (claims) => checkAudience(claims, config.audiences),
+    checkAudience: (claims, audiences) => checkAudience(claims, audiences, config.audienceClaim),
     checkClaims(claims) {
       checkNotSenderConstrained(claims);
       checkRequiredClaims(claims, config.requiredClaims);

@@ -61,6 +61,7 @@ export class RemoteKeyStore implements KeyStore {
       maxBytes: options.maxBytes,
       maxKeys: options.maxKeys,
       allowInsecureRequests: options.allowInsecureRequests,
+      fetch: options.fetch,
       sameOrigin: options.sameOrigin,
     };
   }
@@ -183,9 +184,10 @@ export class RemoteKeyStore implements KeyStore {
   }
 
   async #fetchKeys(trigger: Trigger): Promise<Outcome> {
-    const { timeoutMs, maxBytes, allowInsecureRequests } = this.#settings;
+    const { timeoutMs, maxBytes, allowInsecureRequests, fetch } = this.#settings;
     // One budget for discovery and JWKS together (AbortSignal.timeout runs on real timers).
     const fetchOptions: FetchJsonOptions = {
+      fetch,
       signal: AbortSignal.timeout(timeoutMs),
       timeoutMs,
       maxBytes,

@@ -47,6 +47,8 @@ export interface AuthContext<User = unknown> {
   clientId?: string;
   /** From `scope` (space-separated), `scp` (array or string) and `permissions` (array). */
   scopes: readonly string[];
+  /** From the claims the `roles` option names (empty without it). */
+  roles: readonly string[];
   /** From `resolveUser`, when configured. */
   user?: User;
 }
@@ -94,7 +96,16 @@ export type GatehouseEvent =
       detail?: string;
     }
   /** Token introspection (RFC 7662) failed: endpoint down, slow, an error or garbage. */
-  | { type: 'introspection_failed'; issuer: string; detail: string };
+  | { type: 'introspection_failed'; issuer: string; detail: string }
+  | {
+      /**
+       * A token's `iss` nearly names a configured issuer (or template) and was refused: a hint
+       * for the operator. Never holds the token's own `iss`.
+       */
+      type: 'issuer_near_miss';
+      configured: string;
+      difference: 'case' | 'trailing_slash' | 'port' | 'scheme' | 'path';
+    };
 
 export type EventListener = (event: GatehouseEvent) => void;
 

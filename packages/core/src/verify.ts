@@ -3,6 +3,7 @@ import { extractBearerToken } from './bearer.js';
 import { checkClaimRules } from './claims.js';
 import { GatehouseError, invalidToken, isGatehouseError } from './errors.js';
 import { emit } from './internal/emit.js';
+import { IssuerResolver } from './internal/issuer-resolver.js';
 import { rejectionEvent } from './internal/refusal-event.js';
 import { verifySignature } from './internal/signature.js';
 import { keyStoreFor } from './key-stores.js';
@@ -28,7 +29,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // The user's onEvent, the logger and the telemetry behind one listener (none: undefined).
   const { onEvent, telemetry } = createObservers(resolved);
   const config: ResolvedOptions = { ...resolved, onEvent };
-  const stores = new Map(config.issuers.map((issuer) => [issuer, keyStoreFor(config, issuer)]));
+  const issuers = new IssuerResolver(config.issuers, {
+    createStore: (issuer, jwksUri) => keyStoreFor(config, issuer, jwksUri),
+    ...config.issuerLimits,
+    onEvent: config.onEvent,
+  });
   const access = accessTokenProfile(config);
 
   async function run(token: string, profile: Profile): Promise<AuthContext> {
@@ -37,7 +42,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const { header, claims, signingInput, signature, issuer, store, window } = precheck(
         token,
         config,
-        stores,
+        issuers,
         profile,
         nowMs,
       );
@@ -47,7 +52,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         throw invalidToken('bad_signature', 'the token signature is not valid');
       }
       profile.checkClaims(claims, nowMs);
-      const auth = toAuthContext(token, header, claims, issuer);
+      const auth = toAuthContext(token, header, claims, issuer, config.rolePaths);
       profile.cache?.offer(token, { auth, window, key, alg: header.alg, kid: header.kid, store });
       return auth;
     } catch (error) {
@@ -127,8 +132,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     authenticate: (authorization) => Promise.resolve(authenticateNow(authorization)),
     authenticateNow,
     verifyIdToken: (token, idOptions) => run(token, idTokenProfile(config, idOptions)),
-    ready: () => loadAll(stores.values()),
-    health: () => healthOf(stores.values()),
+    ready: () => loadAll(issuers.stores()),
+    health: () => healthOf(issuers.stores()),
     challenge: config.challenge,
   };
   // Telemetry replaces the entry points with measured ones; without it they stay as they are.

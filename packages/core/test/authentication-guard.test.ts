@@ -14,6 +14,7 @@ const authWith = (claims: JwtClaims): AuthContext => ({
   issuer: 'https://as.example.test',
   subject: 'ada',
   scopes: [],
+  roles: [],
 });
 
 const refusal = (run: () => void): GatehouseError => {

@@ -8,6 +8,7 @@ import type { AuthContext, JwtClaims } from '../src/types.js';
 const URL_SCOPE = 'https://api.banno.com/consumer/auth/offline_access';
 
 const authWith = (scopes: string[], claims: JwtClaims = {}): AuthContext => ({
+  roles: [],
   token: 't',
   header: { alg: 'RS256' },
   claims: { iss: 'https://as.example.test', ...claims },

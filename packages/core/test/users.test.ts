@@ -12,6 +12,7 @@ const authFor = (subject: string | undefined, issuer = 'https://as.example.test'
     claims: { iss: issuer, ...(subject === undefined ? {} : { sub: subject }) },
     issuer,
     scopes: [],
+    roles: [],
     ...(subject === undefined ? {} : { subject }),
   });
 

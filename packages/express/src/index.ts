@@ -16,6 +16,7 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  roleGuard,
   scopeGuard,
   toResourceMetadata,
   whenAuthenticated,
@@ -71,6 +72,14 @@ export const requireScopes = (...scopes: string[]): RequestHandler =>
 /** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
 export const requireAnyScope = (...scopes: string[]): RequestHandler =>
   toHandler(scopeGuard(scopes, 'any'));
+
+/** 403 (reason `missing_role`) unless `auth.roles` (the verifier's `roles` option) has them all. */
+export const requireRoles = (...roles: string[]): RequestHandler =>
+  toHandler(roleGuard(roles, 'all'));
+
+/** 403 (reason `missing_role`) unless `auth.roles` has at least one of `roles`. */
+export const requireAnyRole = (...roles: string[]): RequestHandler =>
+  toHandler(roleGuard(roles, 'any'));
 
 /** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
 export const requireClaims = (rules: ClaimRules): RequestHandler => toHandler(claimGuard(rules));

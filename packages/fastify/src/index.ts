@@ -15,6 +15,7 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  roleGuard,
   scopeGuard,
   toResourceMetadata,
   whenAuthenticated,
@@ -83,6 +84,12 @@ export const requireScopes = (...scopes: string[]): GuardHook => toHook(scopeGua
 /** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
 export const requireAnyScope = (...scopes: string[]): GuardHook =>
   toHook(scopeGuard(scopes, 'any'));
+
+/** 403 (reason `missing_role`) unless `auth.roles` (the verifier's `roles` option) has them all. */
+export const requireRoles = (...roles: string[]): GuardHook => toHook(roleGuard(roles, 'all'));
+
+/** 403 (reason `missing_role`) unless `auth.roles` has at least one of `roles`. */
+export const requireAnyRole = (...roles: string[]): GuardHook => toHook(roleGuard(roles, 'any'));
 
 /** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
 export const requireClaims = (rules: ClaimRules): GuardHook => toHook(claimGuard(rules));

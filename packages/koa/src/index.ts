@@ -16,6 +16,7 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  roleGuard,
   scopeGuard,
   toResourceMetadata,
   whenAuthenticated,
@@ -71,6 +72,14 @@ export const requireScopes = (...scopes: string[]): Middleware =>
 /** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
 export const requireAnyScope = (...scopes: string[]): Middleware =>
   toMiddleware(scopeGuard(scopes, 'any'));
+
+/** 403 (reason `missing_role`) unless `auth.roles` (the verifier's `roles` option) has them all. */
+export const requireRoles = (...roles: string[]): Middleware =>
+  toMiddleware(roleGuard(roles, 'all'));
+
+/** 403 (reason `missing_role`) unless `auth.roles` has at least one of `roles`. */
+export const requireAnyRole = (...roles: string[]): Middleware =>
+  toMiddleware(roleGuard(roles, 'any'));
 
 /** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
 export const requireClaims = (rules: ClaimRules): Middleware => toMiddleware(claimGuard(rules));

@@ -3,6 +3,13 @@ export type { JwsPayload } from './jws.js';
 export { SUPPORTED_ALGORITHMS } from './keys.js';
 export { DEFAULT_CLIENT_ID, DEFAULT_SUBJECT } from './mint.js';
 export { TEST_ISSUER_DEFAULTS } from './options.js';
+export type { Provider, ProviderGrant } from './provider-presets.js';
+export {
+  createProviderIssuer,
+  PROVIDERS,
+  type ProviderIssuer,
+  type ProviderIssuerOptions,
+} from './providers.js';
 export type {
   CheckProtectedRouteOptions,
   CheckResult,

@@ -8,14 +8,22 @@ import {
   validateFault,
 } from './faults.js';
 import { type JwsPayload, signCompact } from './jws.js';
-import { generateSigningKey } from './keys.js';
-import { buildMetadata, issuerEndpoints, servesDocument } from './metadata.js';
+import { generateSigningKey, pickKey } from './keys.js';
+import {
+  buildMetadata,
+  type IssuerEndpoints,
+  issuerEndpoints,
+  servesDocument,
+  tenantEndpoints,
+} from './metadata.js';
 import { buildAccessToken, buildIdToken, type MintContext, type UnsignedJwt } from './mint.js';
 import { resolveOptions } from './options.js';
+import { isTenantId, RouteTable, TENANT_PLACEHOLDER } from './routes.js';
 import { handleTokenRequest } from './token-endpoint.js';
 import type {
   Alg,
   Fault,
+  MintOptions,
   RequestCounters,
   SigningKey,
   SignOptions,
@@ -42,28 +50,6 @@ function sendJson(
 ): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
-}
-
-function pickKey(keys: readonly SigningKey[], kid?: string, alg?: Alg): SigningKey {
-  const available = () => keys.map((key) => `${key.kid} (${key.alg})`).join(', ') || 'none';
-  if (kid !== undefined) {
-    const key = keys.find((candidate) => candidate.kid === kid);
-    if (!key) throw new Error(`@gatehouse/testing: no key with kid ${kid}; keys: ${available()}`);
-    if (alg !== undefined && key.alg !== alg) {
-      throw new Error(`@gatehouse/testing: key ${kid} is ${key.alg}, not ${alg}`);
-    }
-    return key;
-  }
-  const key = alg === undefined ? keys[0] : keys.find((candidate) => candidate.alg === alg);
-  if (!key) {
-    throw new Error(
-      alg === undefined
-        ? '@gatehouse/testing: the issuer has no signing key (see addKey / rotateKeys)'
-        : `@gatehouse/testing: the issuer has no ${alg} key (keys: ${available()}); ` +
-            `pass algorithms: ['${alg}'] to createTestIssuer or call addKey('${alg}')`,
-    );
-  }
-  return key;
 }
 
 /**
@@ -103,41 +89,70 @@ export async function createTestIssuer(options?: TestIssuerOptions): Promise<Tes
     });
   });
   const { port } = server.address() as AddressInfo;
-  const endpoints = issuerEndpoints(`http://127.0.0.1:${port}`, config.path);
-  const routes = new Map<string, Route>([
-    [new URL(endpoints.openidConfiguration).pathname, 'oidc'],
-    [new URL(endpoints.oauthAuthorizationServer).pathname, 'oauth'],
-    [new URL(endpoints.jwksUri).pathname, 'jwks'],
-    [new URL(endpoints.tokenEndpoint).pathname, 'token'],
-    [new URL(endpoints.authorizationEndpoint).pathname, 'authorize'],
-  ]);
-  const mintContext = (): MintContext => ({
-    issuer: endpoints.issuer,
+  const origin = `http://127.0.0.1:${port}`;
+  const endpoints = issuerEndpoints(origin, config.path, config);
+  const multiTenant = config.path.includes(TENANT_PLACEHOLDER);
+  // `new URL` would percent-encode the placeholder's braces: cut the origin off instead.
+  const pathOf = (url: string) => url.slice(origin.length);
+  const routes = new RouteTable<Route>()
+    .add(pathOf(endpoints.openidConfiguration), 'oidc')
+    .add(pathOf(endpoints.oauthAuthorizationServer), 'oauth')
+    .add(pathOf(endpoints.jwksUri), 'jwks')
+    .add(pathOf(endpoints.tokenEndpoint), 'token')
+    .add(pathOf(endpoints.authorizationEndpoint), 'authorize');
+  const endpointsOf = (tenant: string | undefined): IssuerEndpoints =>
+    tenant === undefined ? endpoints : tenantEndpoints(endpoints, tenant);
+  const mintContext = (tenant: string | undefined): MintContext => ({
+    issuer: endpointsOf(tenant).issuer,
     audience: config.audience,
     ttl: config.accessTokenTtl,
   });
-  const metadata = () =>
+  const metadata = (tenant?: string) =>
     buildMetadata(
-      endpoints,
+      endpointsOf(tenant),
       keys.map((key) => key.alg),
       config.clients,
     );
   const sign = (jwt: UnsignedJwt, key: SigningKey) => signCompact(jwt.header, jwt.payload, { key });
 
+  /** The tenant a mint call names: required by a multi-tenant issuer, refused by others. */
+  function tenantOf(options: MintOptions): string | undefined {
+    const { tenant } = options;
+    if (!multiTenant) {
+      if (tenant !== undefined) {
+        throw new TypeError('@gatehouse/testing: options.tenant needs a path with {tenantid}');
+      }
+      return undefined;
+    }
+    if (!isTenantId(tenant)) {
+      throw new TypeError(
+        '@gatehouse/testing: this issuer is multi-tenant: options.tenant must be a tenant id',
+      );
+    }
+    return tenant;
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     // Split rather than `new URL(req.url, base)`: a request target like `//x` is a path here.
-    const route = routes.get((req.url ?? '/').split('?')[0] ?? '/') ?? 'other';
+    const match = routes.match((req.url ?? '/').split('?')[0] ?? '/');
+    const route = match?.route ?? 'other';
+    const tenant = match?.tenant;
     counters.total += 1;
     if (route === 'oidc' || route === 'oauth') counters.discovery += 1;
     if (route === 'jwks' || route === 'token') counters[route] += 1;
     if (faultApplies(fault, FAULT_ROUTE[route])) {
-      applyFault(fault, req, res, timers, () => answer(route, req, res));
+      applyFault(fault, req, res, timers, () => answer(route, tenant, req, res));
       return;
     }
-    answer(route, req, res);
+    answer(route, tenant, req, res);
   }
 
-  function answer(route: Route, req: IncomingMessage, res: ServerResponse): void {
+  function answer(
+    route: Route,
+    tenant: string | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void {
     if (route === 'token') {
       void handleTokenRequest(req, res, config.clients, async (grant) => {
         const audience = grant.audiences.length > 0 ? grant.audiences : grant.client.audience;
@@ -153,7 +168,7 @@ export async function createTestIssuer(options?: TestIssuerOptions): Promise<Tes
         };
         if (grant.scope !== undefined) claims.scope = grant.scope;
         const key = pickKey(keys);
-        const accessToken = await sign(buildAccessToken(mintContext(), key, claims, {}), key);
+        const accessToken = await sign(buildAccessToken(mintContext(tenant), key, claims, {}), key);
         return { accessToken, expiresIn: config.accessTokenTtl };
       });
       return;
@@ -179,7 +194,7 @@ export async function createTestIssuer(options?: TestIssuerOptions): Promise<Tes
         { 'cache-control': `max-age=${config.jwksMaxAge}` },
       );
     } else if (servesDocument(config.discovery, route)) {
-      sendJson(res, 200, metadata());
+      sendJson(res, 200, metadata(tenant));
     } else {
       sendJson(res, 404, { error: 'not_found' });
     }
@@ -205,6 +220,12 @@ export async function createTestIssuer(options?: TestIssuerOptions): Promise<Tes
 
   return {
     url: endpoints.issuer,
+    origin,
+    issuerFor(tenant) {
+      if (!multiTenant) throw new TypeError('@gatehouse/testing: this issuer has no tenants');
+      if (!isTenantId(tenant)) throw new TypeError('@gatehouse/testing: not a tenant id');
+      return endpointsOf(tenant).issuer;
+    },
     jwksUri: endpoints.jwksUri,
     tokenEndpoint: endpoints.tokenEndpoint,
     audience: config.audience,
@@ -233,11 +254,12 @@ export async function createTestIssuer(options?: TestIssuerOptions): Promise<Tes
     },
     async mint(claims = {}, mintOptions = {}) {
       const key = pickKey(keys, mintOptions.kid, mintOptions.alg);
-      return sign(buildAccessToken(mintContext(), key, claims, mintOptions), key);
+      const context = mintContext(tenantOf(mintOptions));
+      return sign(buildAccessToken(context, key, claims, mintOptions), key);
     },
     async mintIdToken(claims = {}, idOptions = {}) {
       const key = pickKey(keys, idOptions.kid, idOptions.alg);
-      return sign(buildIdToken(mintContext(), key, claims, idOptions), key);
+      return sign(buildIdToken(mintContext(tenantOf(idOptions)), key, claims, idOptions), key);
     },
     async sign(header, payload: JwsPayload, signOptions: SignOptions = {}) {
       const headerKid = keys.some((key) => key.kid === header.kid)

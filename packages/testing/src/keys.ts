@@ -42,3 +42,26 @@ export async function generateSigningKey(alg: Alg): Promise<SigningKey> {
   const publicJwk = Object.freeze({ ...jwk, kid, alg, use: 'sig' });
   return Object.freeze({ kid, alg, privateKey, publicJwk });
 }
+
+/** The key `kid` names, else the newest of `alg`, else the default key; throws a helpful error. */
+export function pickKey(keys: readonly SigningKey[], kid?: string, alg?: Alg): SigningKey {
+  const available = () => keys.map((key) => `${key.kid} (${key.alg})`).join(', ') || 'none';
+  if (kid !== undefined) {
+    const key = keys.find((candidate) => candidate.kid === kid);
+    if (!key) throw new Error(`@gatehouse/testing: no key with kid ${kid}; keys: ${available()}`);
+    if (alg !== undefined && key.alg !== alg) {
+      throw new Error(`@gatehouse/testing: key ${kid} is ${key.alg}, not ${alg}`);
+    }
+    return key;
+  }
+  const key = alg === undefined ? keys[0] : keys.find((candidate) => candidate.alg === alg);
+  if (!key) {
+    throw new Error(
+      alg === undefined
+        ? '@gatehouse/testing: the issuer has no signing key (see addKey / rotateKeys)'
+        : `@gatehouse/testing: the issuer has no ${alg} key (keys: ${available()}); ` +
+            `pass algorithms: ['${alg}'] to createTestIssuer or call addKey('${alg}')`,
+    );
+  }
+  return key;
+}

@@ -1,5 +1,6 @@
 import { isSupportedAlg, SUPPORTED_ALGORITHMS } from './keys.js';
 import { normalizePath } from './metadata.js';
+import { TENANT_PLACEHOLDER } from './routes.js';
 import type { Alg, DiscoveryMode, TestClient, TestIssuerOptions } from './types.js';
 
 /** Defaults of {@link TestIssuerOptions}. */
@@ -13,6 +14,7 @@ export const TEST_ISSUER_DEFAULTS = Object.freeze({
   ]) as readonly TestClient[],
   accessTokenTtl: 600,
   jwksMaxAge: 600,
+  trailingSlash: false,
 });
 
 /** Options with every default applied. */
@@ -24,6 +26,8 @@ export interface ResolvedOptions {
   clients: TestClient[];
   accessTokenTtl: number;
   jwksMaxAge: number;
+  trailingSlash: boolean;
+  jwksPath: string | undefined;
 }
 
 function fail(option: string, problem: string): never {
@@ -62,8 +66,20 @@ export function resolveOptions(options: TestIssuerOptions = {}): ResolvedOptions
     }
     return { ...client };
   });
+  const path = normalizePath(options.path);
+  const jwksPath =
+    options.jwksPath === undefined ? undefined : normalizePath(options.jwksPath, 'jwksPath');
+  if (jwksPath === '') fail('jwksPath', 'must not be empty');
+  if (jwksPath?.includes(TENANT_PLACEHOLDER) && !path.includes(TENANT_PLACEHOLDER)) {
+    fail('jwksPath', `may only hold ${TENANT_PLACEHOLDER} when options.path does`);
+  }
+  if (options.trailingSlash !== undefined && typeof options.trailingSlash !== 'boolean') {
+    fail('trailingSlash', 'must be a boolean');
+  }
   return {
-    path: normalizePath(options.path),
+    path,
+    jwksPath,
+    trailingSlash: options.trailingSlash ?? TEST_ISSUER_DEFAULTS.trailingSlash,
     algorithms: [...algorithms],
     audience,
     discovery,

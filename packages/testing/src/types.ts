@@ -28,8 +28,20 @@ export interface TestClient {
 
 /** Options of {@link createTestIssuer}. Every field is optional. */
 export interface TestIssuerOptions {
-  /** Issuer path, e.g. `'/a/consumer/api/v0/oidc'`. Default `''` (the origin is the issuer). */
+  /**
+   * Issuer path, e.g. `'/a/consumer/api/v0/oidc'`. Default `''` (the origin is the issuer).
+   * A `{tenantid}` segment makes one server answer for every tenant, as Entra ID does
+   * (`'/{tenantid}/v2.0'`): each tenant has its own issuer, discovery and JWKS URL, and `mint`
+   * needs `options.tenant`.
+   */
   path?: string;
+  /** The issuer identifier ends with `/` (as Auth0's and Entra ID v1's do). Default false. */
+  trailingSlash?: boolean;
+  /**
+   * Where the JWKS is served, from the origin (e.g. Auth0's `'/.well-known/jwks.json'`); may
+   * hold `{tenantid}` when `path` does. Default `<path>/jwks`.
+   */
+  jwksPath?: string;
   /** One signing key per entry, the first is the default signer. Default `['RS256']`. */
   algorithms?: Alg[];
   /** Default `aud` of minted access tokens. Default `'https://api.example.test'`. */
@@ -63,6 +75,8 @@ export interface MintOptions {
   expiresIn?: number;
   /** Adds `nbf` = now + this many seconds. */
   notBefore?: number;
+  /** The tenant of a multi-tenant issuer (`path` with `{tenantid}`): required there, refused elsewhere. */
+  tenant?: string;
   /** `typ` header. Default `'at+jwt'` (access tokens) or `'JWT'` (ID tokens); `null` omits it. */
   typ?: string | null;
   /** Extra or overriding protected header parameters (applied last). */
@@ -133,8 +147,15 @@ export interface RequestCounters {
  * Does not: implement the authorization code flow, refresh tokens, introspection or revocation.
  */
 export interface TestIssuer extends AsyncDisposable {
-  /** The issuer identifier: `http://127.0.0.1:PORT` + path, no trailing slash. */
+  /**
+   * The issuer identifier: `http://127.0.0.1:PORT` + path, with a trailing slash only when
+   * `trailingSlash` is set. Holds `{tenantid}` for a multi-tenant issuer (see `issuerFor`).
+   */
   readonly url: string;
+  /** `http://127.0.0.1:PORT`. */
+  readonly origin: string;
+  /** The issuer identifier of one tenant (`url` with `{tenantid}` replaced); throws on a bad id. */
+  issuerFor(tenant: string): string;
   /** `<url>/jwks`. */
   readonly jwksUri: string;
   /** `<url>/token`. */

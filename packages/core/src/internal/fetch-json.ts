@@ -30,7 +30,33 @@ export class FetchFailure extends Error {
   }
 }
 
+/**
+ * The `fetch` Gatehouse calls for discovery and keys: the global one, or the user's (undici's
+ * `fetch` with a `ProxyAgent` dispatcher, a custom CA, mTLS to the issuer…).
+ */
+export type FetchLike = (
+  url: string,
+  init: {
+    method: 'GET' | 'POST';
+    redirect: 'manual';
+    signal: AbortSignal;
+    headers: Record<string, string>;
+    body?: URLSearchParams;
+  },
+) => Promise<FetchResponse>;
+
+/** What Gatehouse reads of a response: the global `Response`, undici's, or any look-alike. */
+export interface FetchResponse {
+  readonly status: number;
+  readonly redirected: boolean;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
 export interface FetchJsonOptions {
+  /** Default: the global `fetch`. */
+  fetch?: FetchLike | undefined;
   /** Aborts the request and the body read (one budget shared by the caller's requests). */
   signal: AbortSignal;
   /** The budget behind `signal`, only to describe a timeout. */
@@ -43,7 +69,7 @@ export interface FetchJsonOptions {
 
 export interface JsonResponse {
   body: unknown;
-  headers: Headers;
+  headers: FetchResponse['headers'];
 }
 
 /** 127.0.0.0/8, `localhost` and `[::1]`: hosts whose traffic never leaves the machine. */
@@ -84,17 +110,25 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
 async function fetchJsonFrom(url: string, options: FetchJsonOptions): Promise<JsonResponse> {
   const problem = urlProblem(url, options.allowInsecureRequests);
   if (problem !== undefined) throw new FetchFailure(`refused URL: ${problem}`);
-  let response: Response;
+  let response: FetchResponse;
   try {
-    response = await fetch(url, {
+    const request = (options.fetch ?? fetch)(url, {
       method: options.post ? 'POST' : 'GET',
       redirect: 'manual',
       signal: options.signal,
       headers: { accept: 'application/json', ...options.post?.headers },
       ...(options.post ? { body: options.post.form } : {}),
     });
+    // A user's fetch may ignore the signal: the budget holds regardless.
+    response = await withinBudget(request, options.signal);
   } catch (error) {
     throw transportFailure(error, options);
+  }
+  if (!isResponse(response)) throw new FetchFailure('fetch did not return a Response');
+  // A user's fetch may follow redirects despite `redirect: 'manual'`: refuse what it followed.
+  if (response.redirected || (response.url !== '' && response.url !== new URL(url).href)) {
+    discard(response);
+    throw new FetchFailure('redirect refused (followed by fetch)', response.status);
   }
   if (response.status < 200 || response.status > 299) {
     discard(response);
@@ -117,7 +151,7 @@ async function fetchJsonFrom(url: string, options: FetchJsonOptions): Promise<Js
   }
 }
 
-async function readCapped(response: Response, options: FetchJsonOptions): Promise<string> {
+async function readCapped(response: FetchResponse, options: FetchJsonOptions): Promise<string> {
   if (response.body === null) return '';
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -125,7 +159,7 @@ async function readCapped(response: Response, options: FetchJsonOptions): Promis
   let text = '';
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await withinBudget(reader.read(), options.signal);
       if (done) break;
       size += value.byteLength;
       if (size > options.maxBytes) {
@@ -136,9 +170,42 @@ async function readCapped(response: Response, options: FetchJsonOptions): Promis
     }
   } catch (error) {
     if (error instanceof FetchFailure) throw error;
+    reader.cancel().catch(() => {});
     throw transportFailure(error, options);
   }
   return text + decoder.decode();
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts, whichever comes first. */
+function withinBudget<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Duck-typed: a user's fetch may come from another realm or another undici copy. */
+function isResponse(value: unknown): value is FetchResponse {
+  const response = value as Partial<FetchResponse> | null;
+  return (
+    typeof response?.status === 'number' &&
+    typeof response.headers?.get === 'function' &&
+    response.body !== undefined
+  );
 }
 
 function transportFailure(error: unknown, options: FetchJsonOptions): FetchFailure {
@@ -157,6 +224,6 @@ function tooLarge(maxBytes: number): string {
 }
 
 /** Frees the connection without reading a body we will not use. */
-function discard(response: Response): void {
+function discard(response: FetchResponse): void {
   response.body?.cancel().catch(() => {});
 }

@@ -9,6 +9,8 @@ const PURPOSE: Readonly<Record<string, string>> = {
     "the URL of the authorization server whose tokens this API trusts, exactly as it puts it in `iss`, e.g. 'https://as.example.com'",
   audience:
     "the identifier of this API as the issuer puts it in `aud`, e.g. 'https://api.example.com'",
+  audienceClaim: "the claim holding the audience, e.g. 'client_id' for Cognito access tokens",
+  roles: "claim paths holding roles, e.g. 'realm_access.roles' or ['roles']",
   jwksUri: 'the URL of the issuer’s JWKS, to skip discovery',
   keys: 'a fixed JWKS, `{ keys: [...] }`, instead of fetching one',
   secret: 'the shared HMAC secret (then only HS* algorithms are accepted)',
@@ -20,7 +22,8 @@ const PURPOSE: Readonly<Record<string, string>> = {
   requiredClaims: "claims that must be present, e.g. ['sub']",
   claims: "rules on claim values, e.g. { tenant: 'acme' }",
   cache: 'the verified-token cache: `false` or `{ max }`',
-  keyFetch: 'key retrieval tuning: `{ timeout, cooldown, maxAge, maxStale, maxBytes, maxKeys }`',
+  keyFetch:
+    'key retrieval tuning: `{ timeout, cooldown, maxAge, maxStale, maxBytes, maxKeys, fetch, maxIssuers, newIssuersPerMinute, sameOrigin }`',
   allowInsecureRequests: 'allows http: issuer and key URLs off loopback',
   realm: 'the `realm` of the `WWW-Authenticate` challenge',
   resourceMetadata: 'the RFC 9728 `resource_metadata` URL of the challenge',
@@ -34,6 +37,9 @@ const PURPOSE: Readonly<Record<string, string>> = {
 };
 
 type Issue = { path: string; message: string };
+
+/** What an option is for (see `PURPOSE`), for messages built outside zod. */
+export const purposeOf = (option: string): string | undefined => PURPOSE[option];
 
 /** Turns one zod issue into messages that say what is wrong and, where known, what the option is for. */
 export function describeIssue(
@@ -76,10 +82,14 @@ function isTypeMismatch(issue: z.core.$ZodIssue): boolean {
   return issue.code === 'invalid_union' && issue.errors.every(isBranchTypeMismatch);
 }
 
-const isBranchTypeMismatch = (branch: readonly z.core.$ZodIssue[]) =>
+// A branch may itself be a union (an `issuer` entry is a URL, an entry object or a template).
+const isBranchTypeMismatch = (branch: readonly z.core.$ZodIssue[]): boolean =>
   branch.some(
     (inner) =>
-      inner.path.length === 0 && (inner.code === 'invalid_type' || inner.code === 'invalid_value'),
+      inner.path.length === 0 &&
+      (inner.code === 'invalid_type' ||
+        inner.code === 'invalid_value' ||
+        (inner.code === 'invalid_union' && inner.errors.every(isBranchTypeMismatch))),
   );
 
 /** The message of the branch the value matched by type, so a refinement's words are kept. */

@@ -8,6 +8,7 @@
  */
 import { GatehouseError, invalidToken } from '../errors.js';
 import { FetchFailure } from '../internal/fetch-json.js';
+import { extractRoles } from '../roles.js';
 import { extractScopes } from '../scopes.js';
 import { checkNotSenderConstrained } from '../token-kind.js';
 import type { AuthContext, JwtClaims, JwtHeader } from '../types.js';
@@ -49,6 +50,8 @@ export interface AcceptanceRules {
   issuer: string;
   audiences: ReadonlySet<string>;
   clockToleranceMs: number;
+  /** The verifier's `roles` claim paths. */
+  rolePaths: readonly string[];
 }
 
 /**
@@ -90,6 +93,7 @@ export function toAuthContext(
     ...(claims.sub === undefined ? {} : { subject: claims.sub }),
     ...(claims.client_id === undefined ? {} : { clientId: claims.client_id }),
     scopes: Object.freeze(extractScopes(claims)),
+    roles: Object.freeze(extractRoles(claims, rules.rolePaths)),
   });
 }
 

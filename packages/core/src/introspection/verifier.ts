@@ -42,15 +42,20 @@ export function createIntrospectingVerifier(options: IntrospectingVerifierOption
   }
   const settings = resolveIntrospection(
     introspection,
-    [rest.issuer].flat(),
+    [rest.issuer]
+      .flat()
+      .map((entry) =>
+        typeof entry === 'string' ? entry : 'template' in entry ? entry.template : entry.issuer,
+      ),
     rest.allowInsecureRequests ?? false,
   );
   const introspector = createIntrospector(
     settings,
     {
       issuer: settings.issuer,
-      audiences: new Set([rest.audience].flat()),
+      audiences: new Set(rest.audience === undefined ? [] : [rest.audience].flat()),
       clockToleranceMs: durationMs(rest.clockTolerance, DEFAULTS.clockTolerance),
+      rolePaths: rest.roles === undefined ? [] : [rest.roles].flat(),
     },
     rest.onEvent,
   );
