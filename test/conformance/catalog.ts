@@ -29,8 +29,8 @@ export interface CaseEntry {
 
 const DPOP =
   'not supported: DPoP (RFC 9449) is not implemented yet; the DPoP scheme is refused as no Bearer credential (401)';
-const PRM =
-  'not supported: no protected resource metadata document (RFC 9728) is served yet; the challenge can carry resource_metadata';
+const PRM_DPOP =
+  'not supported: DPoP is not implemented, so the RFC 9728 document advertises no dpop_* fields';
 const INTROSPECTION =
   'not supported: no token introspection (RFC 7662); createVerifier refuses an introspection option';
 
@@ -174,17 +174,29 @@ export const CASES = {
     note: 'not supported: a DPoP header next to a Bearer token is not read, so the token is accepted',
   },
   // sdk-resource-metadata
-  'rfc9728-prm-must-contain-required-fields': { status: 'not_supported', note: PRM },
-  'rfc9728-prm-authorization-servers-must-list-the-issuer': { status: 'not_supported', note: PRM },
-  'rfc9728-prm-supported-bearer-methods-should-be-stable': { status: 'not_supported', note: PRM },
-  'rfc9728-well-known-path-must-derive-from-resource-uri': { status: 'not_supported', note: PRM },
+  'rfc9728-prm-must-contain-required-fields': {
+    status: 'pass',
+    note: 'createResourceMetadata: resource and authorization_servers always present',
+  },
+  'rfc9728-prm-authorization-servers-must-list-the-issuer': {
+    status: 'pass',
+    note: 'the verifier refuses a document whose authorization servers are not its issuers',
+  },
+  'rfc9728-prm-supported-bearer-methods-should-be-stable': {
+    status: 'pass',
+    note: "bearer_methods_supported is ['header'] unless configured, the same bytes every time",
+  },
+  'rfc9728-well-known-path-must-derive-from-resource-uri': {
+    status: 'pass',
+    note: '/.well-known/oauth-protected-resource + the resource path (§3.1)',
+  },
   'rfc9728-prm-dpop-fields-should-be-advertised-when-dpop-is-supported': {
     status: 'not_supported',
-    note: PRM,
+    note: PRM_DPOP,
   },
   'rfc9728-prm-must-advertise-dpop-required-when-resource-requires-dpop': {
     status: 'not_supported',
-    note: PRM,
+    note: PRM_DPOP,
   },
   // sdk-verifier.claims
   'authplane-agent-id-must-be-exposed-as-first-class-field': {

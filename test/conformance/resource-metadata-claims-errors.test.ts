@@ -22,31 +22,47 @@ const refusalOf = async (promise: Promise<unknown>) =>
     (error: core.GatehouseError) => error,
   );
 
-/** Today: the challenge can point at a metadata document, but Gatehouse serves none. */
-async function noMetadataDocument(): Promise<void> {
-  const verifier = verifierOf(issuer, {
-    resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource',
+const metadataOf = () =>
+  core.createResourceMetadata({
+    resource: `${issuer.audience}/mcp`,
+    authorizationServers: [issuer.url],
   });
-  const error = await refusalOf(verifier.authenticate(undefined));
-  expect(toHttpResponse(error, verifier.challenge).headers['www-authenticate']).toContain(
-    'resource_metadata="https://api.example.test/.well-known/oauth-protected-resource"',
-  );
-  expect(
-    Object.keys(core).filter((name) => /protected.?resource|resourcemetadata|prm/i.test(name)),
-  ).toEqual([]);
-}
 
-const PRM_CASES: CaseId[] = [
-  'rfc9728-prm-must-contain-required-fields',
-  'rfc9728-prm-authorization-servers-must-list-the-issuer',
-  'rfc9728-prm-supported-bearer-methods-should-be-stable',
-  'rfc9728-well-known-path-must-derive-from-resource-uri',
-  'rfc9728-prm-dpop-fields-should-be-advertised-when-dpop-is-supported',
-  'rfc9728-prm-must-advertise-dpop-required-when-resource-requires-dpop',
-];
-
-describe('catalog: sdk-resource-metadata (not supported yet)', () => {
-  for (const id of PRM_CASES) caseIt(id, noMetadataDocument);
+describe('catalog: sdk-resource-metadata', () => {
+  caseIt('rfc9728-prm-must-contain-required-fields', () => {
+    const document = JSON.parse(metadataOf().response.body);
+    expect(document.resource).toBe(`${issuer.audience}/mcp`);
+    expect(document.authorization_servers).toEqual([issuer.url]);
+  });
+  caseIt('rfc9728-prm-authorization-servers-must-list-the-issuer', () => {
+    expect(() =>
+      verifierOf(issuer, {
+        audience: `${issuer.audience}/mcp`,
+        resourceMetadata: core.createResourceMetadata({
+          resource: `${issuer.audience}/mcp`,
+          authorizationServers: ['https://elsewhere.example.test'],
+        }),
+      }),
+    ).toThrow(GatehouseConfigError);
+  });
+  caseIt('rfc9728-prm-supported-bearer-methods-should-be-stable', () => {
+    expect(metadataOf().document.bearer_methods_supported).toEqual(['header']);
+    expect(metadataOf().response.body).toBe(metadataOf().response.body);
+  });
+  caseIt('rfc9728-well-known-path-must-derive-from-resource-uri', () => {
+    expect(metadataOf().url).toBe(
+      `${new URL(issuer.audience).origin}/.well-known/oauth-protected-resource/mcp`,
+    );
+  });
+  // Not supported: no DPoP yet, so no dpop_* member is advertised.
+  for (const id of [
+    'rfc9728-prm-dpop-fields-should-be-advertised-when-dpop-is-supported',
+    'rfc9728-prm-must-advertise-dpop-required-when-resource-requires-dpop',
+  ] satisfies CaseId[]) {
+    caseIt(id, () => {
+      expect(Object.keys(metadataOf().document).filter((key) => key.includes('dpop'))).toEqual([]);
+    });
+  }
 });
 
 describe('catalog: sdk-verifier.claims', () => {
