@@ -2,8 +2,14 @@ export type { Algorithm } from './algorithms.js';
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
 export { authorizationHeader, extractBearerToken } from './bearer.js';
 export type { ClaimRule, ClaimRules } from './claims.js';
+export type { DpopOptions } from './dpop/options.js';
+export { DPOP_DEFAULTS } from './dpop/options.js';
+export type { MemoryReplayStoreOptions, ReplayStore } from './dpop/replay-store.js';
+export { createMemoryReplayStore, ReplayStoreFullError } from './dpop/replay-store.js';
 export type { Duration } from './duration.js';
+export { parseDurationSeconds } from './duration.js';
 export type {
+  AuthScheme,
   ChallengeOptions,
   ErrorCode,
   ErrorReason,
@@ -15,7 +21,7 @@ export * from './guards.js';
 export type { IdTokenOptions } from './id-token.js';
 export * from './middleware.js';
 export type { VerifierOptions } from './options.js';
-export { DEFAULTS, GatehouseConfigError } from './options.js';
+export { DEFAULTS, GatehouseConfigError, parseOrThrow } from './options.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
 export type { AuthContext, EventListener, GatehouseEvent, JwtClaims, JwtHeader } from './types.js';
 export * from './users.js';
