@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type ErrorReason, GatehouseError } from '../errors.js';
-import { decodeObject } from '../internal/compact-jws.js';
+import { decodeObject, isBase64url } from '../internal/compact-jws.js';
 import { verifySignature } from '../internal/signature.js';
 import { normalizeTyp } from '../options.js';
 import { normalizeHttpUri } from './htu.js';
@@ -51,7 +51,6 @@ interface ProofClaims {
 }
 
 const MAX_JTI_LENGTH = 256;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /**
  * Checks `check.proof` against the request and the access token. Resolves with the proof key's
@@ -79,7 +78,7 @@ export async function checkDpopProof(
     throw invalidProof('dpop_proof_too_large', 'the DPoP proof is too large');
   }
   const parts = proof.split('.');
-  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) {
+  if (parts.length !== 3 || !parts.every(isBase64url)) {
     throw invalidProof('dpop_proof_malformed', 'the DPoP proof is not a compact JWS');
   }
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
