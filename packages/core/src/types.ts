@@ -47,6 +47,11 @@ export interface AuthContext<User = unknown> {
   scopes: readonly string[];
   /** From `resolveUser`, when configured. */
   user?: User;
+  /**
+   * Set when the request used DPoP (RFC 9449): `jkt`, the thumbprint of the proof key (equal to
+   * the token's `cnf.jkt`), and `nonce`, a fresh server nonce the adapter sends as `DPoP-Nonce`.
+   */
+  dpop?: { jkt: string; nonce?: string };
 }
 
 /** Observability hook payloads (`onEvent`). Never contain a token. */
