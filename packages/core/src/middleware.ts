@@ -1,4 +1,6 @@
 import { extractBearerToken } from './bearer.js';
+import { extractDpopToken } from './dpop/authenticate.js';
+import type { DpopRequest } from './dpop/proof.js';
 import {
   type ChallengeOptions,
   type GatehouseError,
@@ -61,6 +63,10 @@ export interface AuthHandler<User = unknown, Request = unknown> {
    * cache hit (with `resolveUser`: and a user-cache hit) and for an anonymous optional request,
    * so the commonest request costs no microtask; otherwise a promise (see `whenAuthenticated`). Refusals reject
    * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw.
+   *
+   * With DPoP on, a DPoP credential's proof is checked against `dpopRequest(request)` (see
+   * `AdapterHooks`). On success with `auth.dpop.nonce`, the adapter sends that nonce as
+   * `DPoP-Nonce` (RFC 9449 §9).
    */
   authenticate(
     authorization: string | readonly string[] | undefined,
@@ -68,6 +74,17 @@ export interface AuthHandler<User = unknown, Request = unknown> {
   ): AuthOutcome<User>;
   /** `realm` and `resource_metadata` of this handler's challenges. */
   readonly challenge: ChallengeOptions;
+}
+
+/** What an adapter tells the shared handler about its framework's requests. */
+export interface AdapterHooks<Request = unknown> {
+  /**
+   * The `DPoP` header(s), method and URL of a request, for DPoP proofs (RFC 9449 §4.3). Called
+   * only for requests with a DPoP credential. Node-based frameworks:
+   * `(req) => nodeDpopRequest(rawRequest, originalUrl)`. Without it, DPoP requests are refused
+   * (no proof).
+   */
+  dpopRequest?: (request: Request) => DpopRequest;
 }
 
 /**
@@ -91,6 +108,7 @@ export type Failure =
  */
 export function createAuthHandler<User = unknown, Request = unknown>(
   optionsOrVerifier: Verifier | AuthHandlerOptions<User, Request>,
+  hooks: AdapterHooks<Request> = {},
 ): AuthHandler<User, Request> {
   const input = optionsOrVerifier as unknown as Record<string, unknown> | null;
   const isVerifier = typeof input?.authenticate === 'function';
@@ -140,15 +158,20 @@ export function createAuthHandler<User = unknown, Request = unknown>(
   // A verifier of your own answers with a promise; `async` also turns a throw into a refusal.
   const authenticateNow =
     authenticateNowOf(verifier) ??
-    (async (authorization: string | readonly string[] | undefined) =>
-      verifier.authenticate(authorization));
+    (async (authorization: string | readonly string[] | undefined, dpop?: () => DpopRequest) =>
+      verifier.authenticate(authorization, dpop));
+  // Only a DPoP-enabled verifier gets the request's details, built only if it asks for them.
+  const dpopRequest = verifier.challenge.dpop === undefined ? undefined : hooks.dpopRequest;
 
   return {
     challenge: verifier.challenge,
     authenticate(authorization, request) {
       rememberRequest(request, settings);
-      if (optional && !hasBearerCredential(authorization)) return undefined;
-      const outcome = authenticateNow(authorization);
+      if (optional && !hasCredential(authorization)) return undefined;
+      const outcome =
+        dpopRequest === undefined
+          ? authenticateNow(authorization)
+          : authenticateNow(authorization, () => dpopRequest(request));
       if (resolve === undefined) return outcome as AuthOutcome<User>;
       return outcome instanceof Promise
         ? outcome.then((auth) => resolve(auth, request))
@@ -193,10 +216,11 @@ export function failureFor(error: unknown, request: object): Failure {
 }
 
 // Anonymous requests of an optional handler never reach the verifier (no rejection events for
-// them); the core's own parser decides what "no Bearer credential" is. A malformed one (empty
-// token, two credentials) is not "none" and goes on to be refused.
-function hasBearerCredential(authorization: string | readonly string[] | undefined): boolean {
+// them); the core's own parsers decide what "no credential" is. A malformed one (empty token,
+// two credentials) is not "none" and goes on to be refused.
+function hasCredential(authorization: string | readonly string[] | undefined): boolean {
   try {
+    if (extractDpopToken(authorization) !== undefined) return true;
     extractBearerToken(authorization);
     return true;
   } catch (error) {

@@ -7,6 +7,12 @@ import {
   isSupportedAlgorithm,
 } from './algorithms.js';
 import type { ClaimRules } from './claims.js';
+import {
+  type DpopOptions,
+  type DpopSettings,
+  dpopOptionSchema,
+  resolveDpopOptions,
+} from './dpop/options.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
 import { urlProblem } from './internal/fetch-json.js';
@@ -89,6 +95,11 @@ export interface VerifierOptions {
   resourceMetadata?: string;
   /** Receives key-refresh and rejection events; never a token. Must not throw. */
   onEvent?: EventListener;
+  /**
+   * DPoP (RFC 9449): `true` accepts `Authorization: DPoP` with a proof next to Bearer; an object
+   * tunes it (`required`, `algorithms`, `nonce`, `replayStore`…, see `DpopOptions`). Off by default.
+   */
+  dpop?: boolean | DpopOptions;
 }
 
 /** Thrown by `createVerifier` and the adapters for invalid options; names each bad option. */
@@ -123,6 +134,8 @@ export interface ResolvedOptions {
   keyFetch: KeyFetchSettings;
   challenge: ChallengeOptions;
   onEvent: EventListener | undefined;
+  /** DPoP settings; `undefined` when DPoP is off. */
+  dpop: DpopSettings | undefined;
 }
 
 const url = z.string().superRefine((value, ctx) => {
@@ -208,6 +221,7 @@ const schema = z.strictObject({
       message: 'must be a function',
     })
     .optional(),
+  dpop: dpopOptionSchema.optional(),
 });
 
 type Issue = { path: string; message: string };
@@ -308,6 +322,11 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   const types =
     typ === 'lenient' ? ['at+jwt', 'jwt'] : typ === 'strict' ? ['at+jwt'] : typ.map(normalizeTyp);
   const fetch = options.keyFetch ?? {};
+  const clockToleranceMs = durationMs(options.clockTolerance, DEFAULTS.clockTolerance);
+  const dpop = resolveDpopOptions(
+    options.dpop as boolean | DpopOptions | undefined,
+    clockToleranceMs,
+  );
 
   return {
     issuers,
@@ -316,7 +335,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     keys: options.keys,
     secret,
     algorithms: new Set(algorithms),
-    clockToleranceMs: durationMs(options.clockTolerance, DEFAULTS.clockTolerance),
+    clockToleranceMs,
     maxTokenAgeMs:
       options.maxTokenAge === undefined ? undefined : durationMs(options.maxTokenAge, 0),
     maxTokenLength: options.maxTokenLength ?? DEFAULTS.maxTokenLength,
@@ -340,8 +359,12 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       ...(options.resourceMetadata === undefined
         ? {}
         : { resourceMetadata: options.resourceMetadata }),
+      ...(dpop === undefined
+        ? {}
+        : { dpop: { algorithms: dpop.algorithms, bearer: !dpop.required } }),
     },
     onEvent: options.onEvent,
+    dpop,
   };
 }
 

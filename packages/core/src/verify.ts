@@ -1,6 +1,9 @@
 import { extractBearerToken } from './bearer.js';
 import { VerifiedTokenCache } from './cache.js';
 import { checkAudience, checkClaimRules, checkRequiredClaims, checkTimeClaims } from './claims.js';
+import { authenticateDpop, extractDpopToken } from './dpop/authenticate.js';
+import type { DpopSettings } from './dpop/options.js';
+import type { DpopRequest } from './dpop/proof.js';
 import { type ChallengeOptions, GatehouseError, invalidToken, isGatehouseError } from './errors.js';
 import { checkIdTokenClaims, type IdTokenOptions } from './id-token.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
@@ -29,8 +32,15 @@ export interface Verifier {
    * Extracts the Bearer token from an `Authorization` header value (RFC 6750 §2.1) and verifies
    * it. Throws `GatehouseError` `unauthorized` when there is no Bearer credential at all,
    * `invalid_request` when it is malformed, else as `verify`.
+   *
+   * With `dpop` on, an `Authorization: DPoP` credential is accepted too (RFC 9449 §7): `request`
+   * then gives the `DPoP` header, method and URL its proof is checked against, and the result
+   * has `dpop` set. With `dpop.required`, a Bearer credential counts as none.
    */
-  authenticate(authorization: string | readonly string[] | undefined): Promise<AuthContext>;
+  authenticate(
+    authorization: string | readonly string[] | undefined,
+    request?: DpopRequest | (() => DpopRequest),
+  ): Promise<AuthContext>;
   /**
    * Verifies an OpenID Connect ID token (OIDC Core §3.1.3.7) of a configured issuer, for APIs
    * that receive one to cross-reference a user. Never cached; an access token (`typ: at+jwt`) is
@@ -70,6 +80,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
     checkAudience: (claims) => checkAudience(claims, config.audiences),
     checkClaims(claims) {
       checkNotSenderConstrained(claims);
+      checkRequiredClaims(claims, config.requiredClaims);
+      if (config.claimRules) checkClaimRules(claims, config.claimRules);
+    },
+    cache: config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined,
+  };
+  // DPoP-presented tokens may (must, checked with the proof) carry `cnf`; they have a cache of
+  // their own, so a bound token verified here can never be a cache hit for a Bearer request.
+  const boundProfile: Profile | undefined = config.dpop && {
+    ...accessProfile,
+    checkClaims(claims) {
       checkRequiredClaims(claims, config.requiredClaims);
       if (config.claimRules) checkClaimRules(claims, config.claimRules);
     },
@@ -144,8 +164,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * cache, claim predicates here (they may consult state that changed, such as a deny-list).
    * `undefined` when there is none; throws the refusal a fresh verification would give.
    */
-  function cached(token: string): AuthContext | undefined {
-    const entry = accessProfile.cache?.get(token, Date.now());
+  function cached(token: string, profile = accessProfile): AuthContext | undefined {
+    const entry = profile.cache?.get(token, Date.now());
     if (entry === undefined) return undefined;
     if (config.claimPredicates !== undefined) {
       try {
@@ -167,7 +187,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   /** `authenticate`, but a cache hit is the `AuthContext` itself rather than a promise. */
-  function authenticateNow(authorization: Authorization): AuthContext | Promise<AuthContext> {
+  function authenticateNow(
+    authorization: Authorization,
+    request?: DpopRequest | (() => DpopRequest),
+  ): AuthContext | Promise<AuthContext> {
+    if (config.dpop !== undefined) {
+      const dpopOutcome = authenticateDpopNow(authorization, request);
+      if (dpopOutcome !== undefined) return dpopOutcome;
+    }
     try {
       // The usual spelling needs no parsing: a cached token is a valid b64token by construction.
       if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
@@ -186,8 +213,56 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
   }
 
-  function authenticate(authorization: Authorization): Promise<AuthContext> {
-    const outcome = authenticateNow(authorization);
+  /**
+   * The answer to a DPoP credential, or to any credential when DPoP is required; `undefined`
+   * for the Bearer path to answer.
+   */
+  function authenticateDpopNow(
+    authorization: Authorization,
+    request: DpopRequest | (() => DpopRequest) | undefined,
+  ): Promise<AuthContext> | undefined {
+    const settings = config.dpop as DpopSettings;
+    let token: string | undefined;
+    try {
+      token = extractDpopToken(authorization);
+    } catch (error) {
+      return Promise.reject(refusal(error));
+    }
+    if (token === undefined) {
+      if (!settings.required) return undefined;
+      return Promise.reject(
+        refusal(
+          new GatehouseError(
+            'unauthorized',
+            'missing_credentials',
+            'a DPoP-bound access token and its proof are required',
+          ),
+        ),
+      );
+    }
+    const profile = boundProfile as Profile;
+    let http: DpopRequest | undefined;
+    try {
+      http = typeof request === 'function' ? request() : request;
+    } catch (error) {
+      return Promise.reject(refusal(error));
+    }
+    return authenticateDpop(
+      {
+        token,
+        request: http,
+        verifyToken: (bound) => cached(bound, profile) ?? run(bound, profile),
+        refuse: refusal,
+      },
+      settings,
+    );
+  }
+
+  function authenticate(
+    authorization: Authorization,
+    request?: DpopRequest | (() => DpopRequest),
+  ): Promise<AuthContext> {
+    const outcome = authenticateNow(authorization, request);
     return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
   }
 
@@ -211,7 +286,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
 }
 
 type Authorization = string | readonly string[] | undefined;
-type AuthenticateNow = (authorization: Authorization) => AuthContext | Promise<AuthContext>;
+type AuthenticateNow = (
+  authorization: Authorization,
+  request?: DpopRequest | (() => DpopRequest),
+) => AuthContext | Promise<AuthContext>;
 
 // Not on the public `Verifier`: only the adapters' shared handler answers a hit without a promise.
 const immediate = new WeakMap<Verifier, AuthenticateNow>();

@@ -7,6 +7,7 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  nodeDpopRequest,
   scopeGuard,
   type Verifier,
   whenAuthenticated,
@@ -31,12 +32,15 @@ export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Reques
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | RequireAuthOptions<User>,
 ): RequestHandler {
-  const handler = createAuthHandler<User, Request>(optionsOrVerifier);
+  const handler = createAuthHandler<User, Request>(optionsOrVerifier, {
+    dpopRequest: (req) => nodeDpopRequest(req, req.originalUrl),
+  });
   return (req, res, next) => {
     whenAuthenticated(
       handler.authenticate(authorizationHeader(req.rawHeaders), req),
       (auth) => {
         if (auth) req.auth = auth;
+        if (auth?.dpop?.nonce !== undefined) res.setHeader('dpop-nonce', auth.dpop.nonce);
         next();
       },
       (error) => fail(error, req, res, next),

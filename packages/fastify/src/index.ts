@@ -7,6 +7,7 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  nodeDpopRequest,
   scopeGuard,
   type Verifier,
   whenAuthenticated,
@@ -23,7 +24,9 @@ export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, FastifyR
 export type GuardHook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, options) => {
-  const handler = createAuthHandler<unknown, FastifyRequest>(options);
+  const handler = createAuthHandler<unknown, FastifyRequest>(options, {
+    dpopRequest: (request) => nodeDpopRequest(request.raw, request.originalUrl),
+  });
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
   // Callback style, not `async`: on a cache hit the request goes on without a promise.
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -31,6 +34,7 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
       handler.authenticate(authorizationHeader(request.raw.rawHeaders), request),
       (auth) => {
         request.auth = auth ?? null;
+        if (auth?.dpop?.nonce !== undefined) reply.header('dpop-nonce', auth.dpop.nonce);
         done();
       },
       (error) => {

@@ -7,6 +7,7 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  nodeDpopRequest,
   scopeGuard,
   type Verifier,
   whenAuthenticated,
@@ -31,13 +32,16 @@ export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Contex
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | RequireAuthOptions<User>,
 ): Middleware {
-  const handler = createAuthHandler<User, Context>(optionsOrVerifier);
+  const handler = createAuthHandler<User, Context>(optionsOrVerifier, {
+    dpopRequest: (ctx) => nodeDpopRequest(ctx.req, ctx.originalUrl),
+  });
   // Not `async`: on a cache hit the request goes on to `next()` without an extra promise.
   return (ctx, next) =>
     whenAuthenticated<User, unknown>(
       handler.authenticate(authorizationHeader(ctx.req.rawHeaders), ctx),
       (auth) => {
         if (auth) ctx.state.auth = auth;
+        if (auth?.dpop?.nonce !== undefined) ctx.set('dpop-nonce', auth.dpop.nonce);
         return next();
       },
       (error) => fail(error, ctx),

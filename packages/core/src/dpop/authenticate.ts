@@ -47,6 +47,8 @@ export interface DpopAuthentication {
   request: DpopRequest | undefined;
   /** Verifies the access token like a Bearer token, except that a `cnf` is allowed. */
   verifyToken(token: string): AuthContext | Promise<AuthContext>;
+  /** The verifier's one way to refuse (events, unexpected errors); for the proof's refusals. */
+  refuse(error: unknown): GatehouseError;
 }
 
 /**
@@ -61,8 +63,13 @@ export async function authenticateDpop(
   input: DpopAuthentication,
   settings: DpopSettings,
 ): Promise<AuthContext> {
+  let auth: AuthContext;
   try {
-    const auth = await input.verifyToken(input.token);
+    auth = await input.verifyToken(input.token);
+  } catch (error) {
+    throw isGatehouseError(error) && error.scheme !== 'DPoP' ? onDpopScheme(error) : error;
+  }
+  try {
     const { thumbprint, nonce } = await checkDpopProof(
       {
         ...(input.request ?? { proof: undefined, method: '', url: '' }),
@@ -77,7 +84,7 @@ export async function authenticateDpop(
       dpop: Object.freeze(nonce === undefined ? { jkt: thumbprint } : { jkt: thumbprint, nonce }),
     });
   } catch (error) {
-    throw isGatehouseError(error) && error.scheme !== 'DPoP' ? onDpopScheme(error) : error;
+    throw input.refuse(error);
   }
 }
 

@@ -83,40 +83,45 @@ const origin = z.string().refine(
   { message: 'must be an origin such as "https://api.example.com" (no path, no trailing slash)' },
 );
 
-/** Schema of the `dpop` option, for `createVerifier`'s options schema. */
-export const dpopOptionSchema = z.union([
-  z.boolean(),
-  z.strictObject({
-    required: z.boolean().optional(),
-    algorithms: z
-      .array(
-        z.string().refine((alg) => DPOP_ALGORITHMS.includes(alg), {
-          message: `must be one of ${DPOP_ALGORITHMS.join(', ')} (asymmetric only)`,
-        }),
-      )
-      .min(1, 'must allow at least one algorithm')
-      .optional(),
-    nonce: z
-      .strictObject({
-        secret: z
-          .string()
-          .refine((value) => Buffer.byteLength(value, 'utf8') >= MIN_NONCE_SECRET_BYTES, {
-            message: `must be at least ${MIN_NONCE_SECRET_BYTES} bytes`,
+/**
+ * Schema of the `dpop` option, for `createVerifier`'s options schema: `true` is read as `{}` and
+ * `false` as absent, so that a bad member is reported by its own path (`dpop.nonce.secret`).
+ */
+export const dpopOptionSchema = z.preprocess(
+  (value) => (value === true ? {} : value === false ? undefined : value),
+  z
+    .strictObject({
+      required: z.boolean().optional(),
+      algorithms: z
+        .array(
+          z.string().refine((alg) => DPOP_ALGORITHMS.includes(alg), {
+            message: `must be one of ${DPOP_ALGORITHMS.join(', ')} (asymmetric only)`,
           }),
-        rotation: positiveSeconds.optional(),
-      })
-      .optional(),
-    replayStore: z
-      .custom<ReplayStore>(
-        (value) => typeof (value as { useOnce?: unknown } | null)?.useOnce === 'function',
-        { message: 'must be a ReplayStore (an object with useOnce(key, expiresAtMs))' },
-      )
-      .optional(),
-    replayStoreTimeout: positiveSeconds.optional(),
-    maxAge: positiveSeconds.optional(),
-    origin: origin.optional(),
-  }),
-]);
+        )
+        .min(1, 'must allow at least one algorithm')
+        .optional(),
+      nonce: z
+        .strictObject({
+          secret: z
+            .string()
+            .refine((value) => Buffer.byteLength(value, 'utf8') >= MIN_NONCE_SECRET_BYTES, {
+              message: `must be at least ${MIN_NONCE_SECRET_BYTES} bytes`,
+            }),
+          rotation: positiveSeconds.optional(),
+        })
+        .optional(),
+      replayStore: z
+        .custom<ReplayStore>(
+          (value) => typeof (value as { useOnce?: unknown } | null)?.useOnce === 'function',
+          { message: 'must be a ReplayStore (an object with useOnce(key, expiresAtMs))' },
+        )
+        .optional(),
+      replayStoreTimeout: positiveSeconds.optional(),
+      maxAge: positiveSeconds.optional(),
+      origin: origin.optional(),
+    })
+    .optional(),
+);
 
 const ms = (value: Duration | undefined, fallbackSeconds: number) =>
   (value === undefined ? fallbackSeconds : (parseDurationSeconds(value) as number)) * 1000;
