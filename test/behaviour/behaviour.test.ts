@@ -1,10 +1,12 @@
+import { DPOP_DEFAULTS } from '@gatehouse/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseChallenges } from '../e2e/support/challenge.js';
 import type { RunningApp } from './app-shared.js';
 import { FRAMEWORKS } from './apps.js';
 import { parseChallenge } from './challenge.js';
 import { createFixture, type Fixture, REALM, TOKENS } from './fixture.js';
-import { ROWS, type Row } from './table.js';
+import { type DpopChallengeMatch, ROWS, type Row } from './table.js';
 
 // One table (table.ts), every framework: the same request must get the same answer.
 describe.each(FRAMEWORKS)('$name', ({ start }) => {
@@ -30,7 +32,7 @@ describe.each(FRAMEWORKS)('$name', ({ start }) => {
     try {
       const fresh = row.jwksDown ? headerValues(row, await TOKENS[row.token!](fixture)) : headers;
       for (let sent = 0; sent < (row.repeat ?? 1); sent++) {
-        check(row, await send(app, row, fresh), token);
+        check(row, await exchange(app, row, fresh, { fixture, token: token ?? '' }), token);
       }
     } finally {
       if (row.jwksDown) fixture.issuer.setFault(null);
@@ -46,18 +48,69 @@ function headerValues(row: Row, token: string | undefined): string[] {
   );
 }
 
-function send(app: RunningApp, row: Row, headers: string[]) {
-  const path =
-    row.route === 'public'
-      ? '/public'
-      : row.route === 'unguarded'
-        ? '/unguarded/scoped'
-        : `/${row.variant ?? 'default'}/${row.route ?? 'protected'}`;
-  const req = request(app.url).get(path).timeout(10_000);
-  if (headers.length === 1) req.set('Authorization', headers[0]!);
+const pathOf = (row: Row) =>
+  row.route === 'public'
+    ? '/public'
+    : row.route === 'unguarded'
+      ? '/unguarded/scoped'
+      : `/${row.variant ?? 'default'}/${row.route ?? 'protected'}`;
+
+function send(app: RunningApp, row: Row, headers: string[], proofs: string[] = []) {
+  const req = request(app.url).get(pathOf(row)).timeout(10_000);
   // superagent sends an array as repeated header lines; its types only admit that for Cookie.
-  if (headers.length > 1) req.set('Authorization', headers as unknown as string);
+  for (const [name, values] of [
+    ['Authorization', headers],
+    ['DPoP', proofs],
+  ] as const) {
+    if (values.length === 1) req.set(name, values[0]!);
+    if (values.length > 1) req.set(name, values as unknown as string);
+  }
   return req.ok(() => true);
+}
+
+/** Sends the row's request with the DPoP proof(s) it asks for; the answer to check. */
+async function exchange(
+  app: RunningApp,
+  row: Row,
+  headers: string[],
+  { fixture, token }: { fixture: Fixture; token: string },
+) {
+  const url = `${app.url}${pathOf(row)}`;
+  const proof = (
+    overrides: { key?: typeof fixture.dpopKey; method?: string; url?: string; nonce?: string } = {},
+  ) =>
+    (overrides.key ?? fixture.dpopKey).proof({
+      method: overrides.method ?? 'GET',
+      url: overrides.url ?? url,
+      accessToken: token,
+      ...(overrides.nonce === undefined ? {} : { nonce: overrides.nonce }),
+    });
+  switch (row.dpop) {
+    case undefined:
+    case 'none':
+      return send(app, row, headers);
+    case 'valid':
+      return send(app, row, headers, [proof()]);
+    case 'replayed': {
+      const once = proof();
+      expect((await send(app, row, headers, [once])).status).toBe(200);
+      return send(app, row, headers, [once]);
+    }
+    case 'twoHeaders':
+      return send(app, row, headers, [proof(), proof()]);
+    case 'otherMethod':
+      return send(app, row, headers, [proof({ method: 'POST' })]);
+    case 'otherUrl':
+      return send(app, row, headers, [proof({ url: `${app.url}/elsewhere` })]);
+    case 'otherKey':
+      return send(app, row, headers, [proof({ key: fixture.otherDpopKey })]);
+    case 'withNonce': {
+      const first = await send(app, row, headers, [proof()]);
+      expect(first.status).toBe(401);
+      const nonce = String(first.headers['dpop-nonce']);
+      return send(app, row, headers, [proof({ nonce })]);
+    }
+  }
 }
 
 function check(row: Row, response: request.Response, token: string | undefined): void {
@@ -84,7 +137,10 @@ function check(row: Row, response: request.Response, token: string | undefined):
   else expect(response.headers['retry-after']).toBeUndefined();
 
   const header = response.headers['www-authenticate'] as string | undefined;
-  if (want.challenge === null || want.challenge === undefined) {
+  expect(response.headers['dpop-nonce'] !== undefined).toBe(want.dpopNonce === true);
+  if (want.dpopChallenge !== undefined) {
+    checkDpopChallenges(header, want.dpopChallenge, want.error);
+  } else if (want.challenge === null || want.challenge === undefined) {
     expect(header).toBeUndefined();
   } else if (typeof want.challenge === 'string') {
     expect(header).toBe(want.challenge);
@@ -95,5 +151,27 @@ function check(row: Row, response: request.Response, token: string | undefined):
     expect(challenge.params.error).toBe(want.challenge.error);
     expect(challenge.params.error_description).toMatch(/\S/);
     expect(challenge.params.scope).toBe(want.challenge.scope);
+  }
+}
+
+/** RFC 9449 §7.1: the challenges offered, `algs` on DPoP's, the error on the request's scheme's. */
+function checkDpopChallenges(
+  header: string | undefined,
+  want: DpopChallengeMatch,
+  error: string | undefined,
+): void {
+  const challenges = parseChallenges(header ?? null);
+  expect(challenges.map((challenge) => challenge.scheme)).toEqual(
+    want.offers === 'both' ? ['Bearer', 'DPoP'] : ['DPoP'],
+  );
+  for (const { scheme, params } of challenges) {
+    expect(params.realm).toBe(REALM);
+    if (scheme === 'DPoP') expect(params.algs).toBe(DPOP_DEFAULTS.algorithms.join(' '));
+    if (scheme === want.errorOn) {
+      expect(params.error).toBe(error);
+      expect(params.error_description).toMatch(/\S/);
+    } else {
+      expect(params.error).toBeUndefined();
+    }
   }
 }

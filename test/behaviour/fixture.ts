@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import type { AuthContext } from '@gatehouse/core';
-import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+import { createDpopKey, createTestIssuer, type DpopKey, type TestIssuer } from '@gatehouse/testing';
 
 /** The adapter configurations a row can run against; each is mounted under `/<variant>`. */
 export type Variant =
@@ -10,7 +10,10 @@ export type Variant =
   | 'users'
   | 'usersContinue'
   | 'delegate'
-  | 'cold';
+  | 'cold'
+  | 'dpop'
+  | 'dpopRequired'
+  | 'dpopNonce';
 
 /** What every test server mounts: the same routes, in every framework. */
 export const SCOPE = 'read:things';
@@ -42,6 +45,10 @@ export interface Fixture {
   issuer: TestIssuer;
   /** An issuer whose JWKS has been down since it started: nobody ever had its keys. */
   coldIssuer: TestIssuer;
+  /** The DPoP key of the client whose bound tokens (`dpopClient`) the DPoP rows present. */
+  dpopKey: DpopKey;
+  /** Another client's DPoP key: its proofs do not match those tokens. */
+  otherDpopKey: DpopKey;
   options: Record<Variant, Record<string, unknown>>;
   close(): Promise<void>;
 }
@@ -54,6 +61,8 @@ export async function createFixture(): Promise<Fixture> {
   return {
     issuer,
     coldIssuer,
+    dpopKey: await createDpopKey(),
+    otherDpopKey: await createDpopKey(),
     options: {
       default: base,
       strict: { ...base, typ: 'strict' },
@@ -67,6 +76,9 @@ export async function createFixture(): Promise<Fixture> {
         realm: REALM,
         keyFetch: { timeout: 2 },
       },
+      dpop: { ...base, dpop: true },
+      dpopRequired: { ...base, dpop: { required: true } },
+      dpopNonce: { ...base, dpop: { nonce: { secret: 'behaviour-table-nonce-secret-32-bytes!' } } },
     },
     async close() {
       await Promise.all([issuer.close(), coldIssuer.close()]);
@@ -122,6 +134,9 @@ export const TOKENS = {
     f.issuer.mintIdToken({}, { clientId: f.issuer.audience, nonce: 'n-0S6_WzA2Mj' }),
   dpopBound: (f: Fixture) =>
     f.issuer.mint({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }),
+  /** Bound to `dpopKey`, with the scope of the `scoped` route. */
+  dpopClient: (f: Fixture) => f.issuer.mint({ cnf: { jkt: f.dpopKey.jkt }, scope: SCOPE }),
+  dpopClientUnscoped: (f: Fixture) => f.issuer.mint({ cnf: { jkt: f.dpopKey.jkt } }),
   garbage: async () => 'not-a-jwt',
   /** A real signed token above `maxTokenLength` (8192) but below Node's 16 KiB header limit. */
   overLength: (f: Fixture) => f.issuer.mint({ pad: 'x'.repeat(10_000) }),

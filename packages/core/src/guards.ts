@@ -1,5 +1,5 @@
 import { type ClaimRules, matchesRule } from './claims.js';
-import { GatehouseError } from './errors.js';
+import { type AuthScheme, GatehouseError } from './errors.js';
 import { settingsOf, warnGuardWithoutAuth } from './internal/request-state.js';
 import { claimRules, GatehouseConfigError, parseOrThrow } from './options.js';
 import { hasAnyScope, hasScopes } from './scopes.js';
@@ -44,10 +44,13 @@ export function scopeGuard(scopes: readonly string[], mode: ScopeMode = 'all'): 
       mode === 'all'
         ? 'the token lacks a required scope'
         : 'the token has none of the accepted scopes',
-      { scope: required },
+      { scope: required, scheme: schemeOf(context) },
     );
   };
 }
+
+/** RFC 9449 §7.1: a refusal of a DPoP request is answered on the DPoP challenge. */
+const schemeOf = (auth: AuthContext): AuthScheme => (auth.dpop === undefined ? 'Bearer' : 'DPoP');
 
 /**
  * A guard that requires claim values (same rules as the verifier's `claims` option:
@@ -73,6 +76,7 @@ export function claimGuard(rules: ClaimRules): Guard {
           'insufficient_scope',
           'claim_mismatch',
           `the "${claim.replace(/[^\w:.-]/g, '?').slice(0, 64)}" claim does not allow this request`,
+          { scheme: schemeOf(context) },
         );
       }
     }

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Duration } from './duration.js';
-import { invalidToken } from './errors.js';
+import { GatehouseError } from './errors.js';
 import { userResolverSchema } from './internal/adapter-options.js';
 import { DEFAULTS, durationMs, parseOrThrow } from './options.js';
 import type { AuthContext } from './types.js';
@@ -105,7 +105,14 @@ export function createUserResolver<User = unknown, Request = unknown>(
   const resolveNow = async (auth: AuthContext, request: Request, key: string | undefined) => {
     const user = await lookup(auth, request, key);
     if (user === undefined && reject) {
-      throw invalidToken('unknown_subject', 'the token subject is not a known user');
+      throw new GatehouseError(
+        'invalid_token',
+        'unknown_subject',
+        'the token subject is not a known user',
+        {
+          scheme: auth.dpop === undefined ? 'Bearer' : 'DPoP',
+        },
+      );
     }
     return { ...auth, user };
   };
