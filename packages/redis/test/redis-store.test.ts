@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { GatehouseConfigError } from '@gatehouse/core';
+import {
+  createVerifier,
+  GatehouseConfigError,
+  type GatehouseError,
+  toHttpResponse,
+} from '@gatehouse/core';
+import { createDpopKey, createTestIssuer, type DpopKey, type TestIssuer } from '@gatehouse/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeReplayStore } from '../../core/test/support/replay-store-suite.js';
@@ -102,6 +108,91 @@ describe('createRedisStore: Redis down or slow → fails closed, within its time
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = performance.now();
     await expect(store.useOnce(`k:${randomUUID()}`, Date.now() + 10_000)).rejects.toThrow();
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('a DPoP-protected verifier on Redis: fails closed, Bearer unaffected', () => {
+  let own: RedisServer;
+  let store: RedisStore;
+  let issuer: TestIssuer;
+  let key: DpopKey;
+  beforeAll(async () => {
+    [own, issuer, key] = await Promise.all([
+      startRedisServer(),
+      createTestIssuer(),
+      createDpopKey(),
+    ]);
+    store = createRedisStore({ url: own.url, timeout: '250ms' });
+    await store.ready();
+  });
+  afterAll(async () => {
+    own?.resume();
+    await store?.close();
+    await own?.stop();
+    await issuer?.close();
+  });
+
+  const URL_ = 'https://api.example.com/accounts';
+  const dpopRequest = (token: string) => ({
+    proof: key.proof({ method: 'GET', url: URL_, accessToken: token }),
+    method: 'GET',
+    url: URL_,
+  });
+
+  it('answers 503 with Retry-After within the timeout while Redis hangs, then 200 again', async () => {
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      dpop: { replayStore: store },
+    });
+    const token = await issuer.mint({ cnf: { jkt: key.jkt } });
+    const plain = await issuer.mint();
+    await verifier.authenticate(`DPoP ${token}`, dpopRequest(token)); // keys and token cached
+
+    own.pause();
+    try {
+      const started = performance.now();
+      const refusal = await verifier
+        .authenticate(`DPoP ${token}`, dpopRequest(token))
+        .catch((error: GatehouseError) => error);
+      const waited = performance.now() - started;
+      expect(refusal).toMatchObject({
+        code: 'temporarily_unavailable',
+        reason: 'replay_store_unavailable',
+        status: 503,
+      });
+      expect(toHttpResponse(refusal as GatehouseError, verifier.challenge)).toMatchObject({
+        status: 503,
+        headers: { 'retry-after': '1' },
+      });
+      expect(waited).toBeGreaterThanOrEqual(200);
+      expect(waited).toBeLessThan(3000);
+      // Bearer requests never touch the store.
+      await expect(verifier.authenticate(`Bearer ${plain}`)).resolves.toBeDefined();
+    } finally {
+      own.resume();
+    }
+    await expect(verifier.authenticate(`DPoP ${token}`, dpopRequest(token))).resolves.toMatchObject(
+      { dpop: { jkt: key.jkt } },
+    );
+  });
+
+  it('answers 503 at once while Redis is down', async () => {
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      dpop: { replayStore: store },
+    });
+    const token = await issuer.mint({ cnf: { jkt: key.jkt } });
+    await verifier.authenticate(`DPoP ${token}`, dpopRequest(token));
+    await own.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await expect(verifier.authenticate(`DPoP ${token}`, dpopRequest(token))).rejects.toMatchObject({
+      status: 503,
+      reason: 'replay_store_unavailable',
+    });
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });
