@@ -1,4 +1,5 @@
 import type { BenchConfig } from './config.js';
+import type { DpopSummary } from './dpop.js';
 import type { HttpPlacement } from './http/section.js';
 import { growthTable, httpTable, memoryTable, targetTable, verifyTable } from './report.js';
 import { formatRatio, markdownTable, median, pairedRatio } from './stats.js';
@@ -36,6 +37,7 @@ export function performanceDoc(
   checks: TargetCheck[],
   problems: string[],
   profile: ProfileSummary | null,
+  dpop: DpopSummary | null = null,
 ): string {
   const passed = checks.filter((c) => c.pass).length;
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -132,7 +134,7 @@ ${markdownTable(growthTable(results.growth))}
 ## Memory
 
 ${markdownTable(memoryTable(results.memory))}
-${profile ? profileSection(profile) : ''}
+${dpop ? dpopSection(dpop) : ''}${profile ? profileSection(profile) : ''}
 ## Notes
 ${[spreadNote(results), ...middlewareNotes(results), ...ceilingNotes(results)].filter(Boolean).join('\n')}
 - Peers' README set-ups, as measured here: the get-jwks + @fastify/jwt README example fetches
@@ -205,6 +207,28 @@ function spreadNote(results: Results): string {
   if (spreads.length === 0) return '';
   const pct = (x: number) => `${Math.round(100 * x)} %`;
   return `- Noise: within one measurement, rounds spread (max − min over median) by ${pct(median(spreads))} at the median cell and up to ${pct(spreads[spreads.length - 1]!)}; a target missed or met by less than that is not resolved by this run.`;
+}
+
+function dpopSection(dpop: DpopSummary): string {
+  const micros = (value: number | null) => (value === null ? '—' : value.toFixed(1));
+  const rows = [
+    ['request (one at a time)', 'API CPU µs', 'redis-server CPU µs', 'wall µs'],
+    ...dpop.rows.map((row) => [
+      row.name,
+      micros(row.apiMicros),
+      micros(row.redisMicros),
+      micros(row.wallMicros),
+    ]),
+  ];
+  return `
+## DPoP (RFC 9449): what a proof costs
+
+\`pnpm --filter @gatehouse/bench dpop\`, ${dpop.date}: ${dpop.requests} requests per round, ${dpop.rounds} interleaved rounds, medians, load average ${dpop.load.map((l) => l.toFixed(1)).join(' → ')}. One verifier in-process, ES256 tokens and proofs, Redis 7 on a unix socket. CPU is user + system time per request (\`process.cpuUsage\`; redis-server's from \`/proc\`, in 10 ms ticks, so coarse); wall time is end to end on this shared machine and noisy.
+
+${markdownTable(rows)}
+
+A DPoP request is never a cache hit: its token is (as for Bearer), but each proof is single-use, so every request pays one ES256 signature check of its proof, two SHA-256 and the replay-store round trip.
+`;
 }
 
 function profileSection(profile: ProfileSummary): string {

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { readArgs } from './config.js';
 import { type ProfileSummary, performanceDoc, type RunMeta } from './doc.js';
+import type { DpopSummary } from './dpop.js';
 import { type BenchAlg, mintPool, startIssuer } from './fixtures.js';
 import { runGrowthSection } from './growth.js';
 import { runHttpSection } from './http/section.js';
@@ -16,6 +17,14 @@ const DOC = new URL('../../docs/performance.md', import.meta.url);
 
 const log = (line: string) => console.log(line);
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+async function readDpop(): Promise<DpopSummary | null> {
+  try {
+    return JSON.parse(await readFile(new URL('dpop.json', RESULTS), 'utf8')) as DpopSummary;
+  } catch {
+    return null;
+  }
+}
 
 async function readProfile(): Promise<ProfileSummary | null> {
   try {
@@ -40,7 +49,15 @@ async function rewriteDoc() {
   const checks = checkTargets(saved.results);
   await writeFile(
     DOC,
-    performanceDoc(saved.config, saved.meta, saved.results, checks, problems, await readProfile()),
+    performanceDoc(
+      saved.config,
+      saved.meta,
+      saved.results,
+      checks,
+      problems,
+      await readProfile(),
+      await readDpop(),
+    ),
   );
   log('rewrote docs/performance.md from bench/results/latest.json');
 }
@@ -171,7 +188,15 @@ async function main() {
   if (complete) {
     await writeFile(
       DOC,
-      performanceDoc(config, meta, results, checks, problems, await readProfile()),
+      performanceDoc(
+        config,
+        meta,
+        results,
+        checks,
+        problems,
+        await readProfile(),
+        await readDpop(),
+      ),
     );
     log('wrote bench/results/latest.json and docs/performance.md');
   }
