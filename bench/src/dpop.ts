@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,9 +7,9 @@ import {
   createVerifier,
   type Verifier,
 } from '@gatehouse/core';
-import { createRedisStore } from '@gatehouse/redis';
 import { createDpopKey } from '@gatehouse/testing';
 import { type BenchIssuer, startIssuer } from './fixtures.js';
+import { processCpuMicros, startRedis } from './redis.js';
 import { median } from './stats.js';
 
 /** One row of the DPoP section: CPU per request in the API process, and in redis-server. */
@@ -33,30 +32,6 @@ export interface DpopSummary {
 
 const RESULTS = new URL('../results/dpop.json', import.meta.url);
 const URL_ = 'https://api.example.com/accounts';
-// Linux /proc/<pid>/stat counts CPU in clock ticks of 1/100 s (CLK_TCK).
-const TICK_MICROS = 10_000;
-
-async function redisCpuMicros(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
-}
-
-async function startRedis(dir: string) {
-  const socket = join(dir, 'redis.sock');
-  const child = spawn(
-    'redis-server',
-    ['--port', '0', '--unixsocket', socket, '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  await new Promise((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  const store = createRedisStore({ url: socket });
-  await store.ready();
-  return { store, pid: child.pid!, stop: () => child.kill('SIGKILL') };
-}
-
 interface Case {
   name: string;
   verifier: Verifier;
@@ -67,7 +42,7 @@ interface Case {
 
 async function measure(entry: Case, count: number): Promise<DpopRow> {
   const calls = await entry.prepare(count);
-  const redisBefore = entry.redisPid ? await redisCpuMicros(entry.redisPid) : 0;
+  const redisBefore = entry.redisPid ? await processCpuMicros(entry.redisPid) : 0;
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
   let last: AuthContext | undefined;
@@ -81,7 +56,7 @@ async function measure(entry: Case, count: number): Promise<DpopRow> {
     name: entry.name,
     apiMicros: (cpu.user + cpu.system) / count,
     redisMicros: entry.redisPid
-      ? ((await redisCpuMicros(entry.redisPid)) - redisBefore) / count
+      ? ((await processCpuMicros(entry.redisPid)) - redisBefore) / count
       : null,
     wallMicros: (wall * 1000) / count,
   };

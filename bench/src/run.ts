@@ -7,6 +7,7 @@ import { type BenchAlg, mintPool, startIssuer } from './fixtures.js';
 import { runGrowthSection } from './growth.js';
 import { runHttpSection } from './http/section.js';
 import { runVerifySection } from './in-process/section.js';
+import type { InstancesSummary } from './instances.js';
 import { runMemorySection } from './memory.js';
 import { growthTable, httpTable, memoryTable, targetTable, verifyTable } from './report.js';
 import { textTable } from './stats.js';
@@ -18,9 +19,10 @@ const DOC = new URL('../../docs/performance.md', import.meta.url);
 const log = (line: string) => console.log(line);
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
-async function readDpop(): Promise<DpopSummary | null> {
+/** A saved result of a side bench (dpop.json, instances.json), or null when there is none. */
+async function readSaved<T>(name: string): Promise<T | null> {
   try {
-    return JSON.parse(await readFile(new URL('dpop.json', RESULTS), 'utf8')) as DpopSummary;
+    return JSON.parse(await readFile(new URL(name, RESULTS), 'utf8')) as T;
   } catch {
     return null;
   }
@@ -56,7 +58,8 @@ async function rewriteDoc() {
       checks,
       problems,
       await readProfile(),
-      await readDpop(),
+      await readSaved<DpopSummary>('dpop.json'),
+      await readSaved<InstancesSummary>('instances.json'),
     ),
   );
   log('rewrote docs/performance.md from bench/results/latest.json');
@@ -195,7 +198,8 @@ async function main() {
         checks,
         problems,
         await readProfile(),
-        await readDpop(),
+        await readSaved<DpopSummary>('dpop.json'),
+        await readSaved<InstancesSummary>('instances.json'),
       ),
     );
     log('wrote bench/results/latest.json and docs/performance.md');
