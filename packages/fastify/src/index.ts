@@ -1,17 +1,14 @@
+import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
 import {
-  type AuthContext,
-  type AuthHandlerOptions,
   authorizationHeader,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
   nodeDpopRequest,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { type ErrorReason, GatehouseError } from '../errors.js';
 import { decodeObject, isBase64url } from '../internal/compact-jws.js';
 import { verifySignature } from '../internal/signature.js';
-import { normalizeTyp } from '../options.js';
+import { normalizeTyp } from '../token-kind.js';
 import { normalizeHttpUri } from './htu.js';
 import type { DpopSettings } from './options.js';
 import { importProofKey } from './proof-key.js';

@@ -1,6 +1,6 @@
 import { createDpopKey, createTestIssuer, type DpopKey, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatehouseConfigError } from '../../src/options.js';
+import { GatehouseConfigError } from '../../src/config-error.js';
 import type { GatehouseEvent } from '../../src/types.js';
 import { createVerifier } from '../../src/verify.js';
 
