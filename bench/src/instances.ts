@@ -28,7 +28,8 @@ export interface InstancesSummary {
 }
 
 const RESULTS = new URL('../results/instances.json', import.meta.url);
-const INSTANCE = fileURLToPath(new URL('./dpop-instance.ts', import.meta.url));
+// The deployment example's API process (examples/dpop), on the built packages.
+const INSTANCE = fileURLToPath(new URL('../../examples/dpop/src/instance.ts', import.meta.url));
 const ORIGIN = 'http://api.bench.local';
 
 function startInstance(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
@@ -66,18 +67,21 @@ async function main() {
   try {
     const key = await createDpopKey('ES256');
     const token = await issuer.mint({ cnf: { jkt: key.jkt } }, { alg: 'ES256', expiresIn: 3600 });
-    const env = (socket: string) => ({
+    const env = (socket: string, instance: string) => ({
+      INSTANCE: instance,
       SOCKET: socket,
       ISSUER: issuer.url,
       AUDIENCE: issuer.audience,
       REDIS_URL: redis.url,
-      ORIGIN,
+      PUBLIC_ORIGIN: ORIGIN,
     });
     const sockets = [join(dir, 'a.sock'), join(dir, 'b.sock')];
-    for (const socket of sockets) children.push(await startInstance(env(socket)));
+    for (const [i, socket] of sockets.entries()) {
+      children.push(await startInstance(env(socket, String(i))));
+    }
     // Proofs are signed before the clock starts and each is used once, across every run.
     const pool = Array.from({ length: smoke ? 4000 : 60_000 }, () =>
-      key.proof({ method: 'GET', url: `${ORIGIN}/`, accessToken: token }),
+      key.proof({ method: 'GET', url: `${ORIGIN}/accounts`, accessToken: token }),
     );
     let next = 0;
     const run = (socketPath: string) =>
@@ -89,10 +93,13 @@ async function main() {
         requests: [
           {
             method: 'GET',
-            path: '/',
+            path: '/accounts',
             setupRequest: (request) => ({
               ...request,
-              headers: { authorization: `DPoP ${token}`, dpop: pool[next++ % pool.length]! },
+              headers: {
+                authorization: `DPoP ${token}`,
+                dpop: pool[next++ % pool.length]!,
+              },
             }),
           },
         ],

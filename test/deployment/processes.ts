@@ -73,11 +73,11 @@ export interface InstanceConfig {
   nonceSecret: string;
 }
 
-/** One API process (`api-instance.ts`) on the workspace sources, via tsx. */
+/** One API process (`examples/dpop/src/instance.ts`) on the workspace sources, via tsx. */
 export function startInstance(config: InstanceConfig): Promise<Running> {
   return start(
     process.execPath,
-    ['--import', 'tsx', 'test/deployment/api-instance.ts'],
+    ['--import', 'tsx', 'examples/dpop/src/instance.ts'],
     {
       ...process.env,
       TSX_TSCONFIG_PATH: join(root, 'tsconfig.test.json'),

@@ -1,6 +1,7 @@
-// One instance of a DPoP-protected Express API, run as its own process the way a deployment runs
-// it: configured from the environment, listening on a unix socket behind the load balancer,
-// sharing replay state through Redis and nonces through a common secret.
+// One instance of a DPoP-protected Express API as a deployment runs it: configured from the
+// environment, listening on a unix socket behind a load balancer, sharing replay state through
+// Redis and (with NONCE_SECRET) server nonces through a common secret. The load-balanced
+// deployment test (test/deployment) and the instances bench run it.
 import { requireAuth } from '@gatehouse/express';
 import { createRedisStore } from '@gatehouse/redis';
 import express from 'express';
@@ -26,7 +27,7 @@ app.use(
       required: true,
       replayStore,
       origin: env('PUBLIC_ORIGIN'),
-      nonce: { secret: env('NONCE_SECRET') },
+      ...(process.env.NONCE_SECRET ? { nonce: { secret: process.env.NONCE_SECRET } } : {}),
     },
   }),
 );
