@@ -45,21 +45,15 @@ afterAll(async () => {
   await provider?.close();
 });
 
+/** A GET as openid-client makes it: its own proof, and a retry with the nonce when asked. */
+const get = (url: URL) =>
+  oidc.fetchProtectedResource(client, token, url, 'GET', undefined, undefined, { DPoP: dpop });
+
 describe.each(FRAMEWORKS)('a DPoP-bound oidc-provider token at a %s API', (framework) => {
   it('openid-client gets 200, learning the server nonce on the way (use_dpop_nonce)', async () => {
     const url = new URL(`${apis[framework].url}/protected`);
     refusals.length = 0;
-    const response = await oidc.fetchProtectedResource(
-      client,
-      token,
-      url,
-      'GET',
-      undefined,
-      undefined,
-      {
-        DPoP: dpop,
-      },
-    );
+    const response = await get(url);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       issuer: provider.issuer,
@@ -67,17 +61,7 @@ describe.each(FRAMEWORKS)('a DPoP-bound oidc-provider token at a %s API', (frame
       scopes: ['accounts:read'],
     });
     // Again, with the nonce openid-client now holds: no extra round trip needed.
-    const again = await oidc.fetchProtectedResource(
-      client,
-      token,
-      url,
-      'GET',
-      undefined,
-      undefined,
-      {
-        DPoP: dpop,
-      },
-    );
+    const again = await get(url);
     expect(again.status).toBe(200);
     // openid-client keeps a nonce per origin and each API has its own: one use_dpop_nonce each.
     expect(refusals).toEqual(['dpop_nonce_required']);
