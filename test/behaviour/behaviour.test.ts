@@ -42,17 +42,36 @@ describe.each(FRAMEWORKS)('$name', ({ start }) => {
   it.each(ROWS)('$name', async (row) => {
     const token = row.token ? await TOKENS[row.token](fixture) : undefined;
     const headers = headerValues(row, token);
+    const jwksRequests = fixture.issuer.requests.jwks;
     if (row.jwksDown) {
-      await send(app, row, headers); // warm the key cache with this very token's issuer
+      // Warm the key cache with this very token's issuer; the warm-up must itself succeed.
+      expect((await send(app, row, headers)).status).toBe(200);
       fixture.issuer.setFault({ type: 'down' });
+      // Past the keys' max-age (600 s), so the next request makes the verifier contact the
+      // downed issuer instead of answering from fresh keys. Only `Date` moves.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 700_000);
     }
     try {
       const fresh = row.jwksDown ? headerValues(row, await TOKENS[row.token!](fixture)) : headers;
       for (let sent = 0; sent < (row.repeat ?? 1); sent++) {
-        check(row, await exchange(app, row, fresh, { fixture, token: token ?? '' }), token);
+        const { response, rejections } = await exchange(app, row, fresh, {
+          fixture,
+          token: token ?? '',
+        });
+        check(row, response, token);
+        checkReason(row, response, rejections);
+      }
+      if (row.jwksDown) {
+        await expect
+          .poll(() => fixture.issuer.requests.jwks, { timeout: 5_000 })
+          .toBeGreaterThan(jwksRequests);
       }
     } finally {
-      if (row.jwksDown) fixture.issuer.setFault(null);
+      if (row.jwksDown) {
+        vi.useRealTimers();
+        fixture.issuer.setFault(null);
+      }
     }
   });
 });
@@ -63,6 +82,28 @@ describe('process warnings', () => {
     expect(guardWarnings[0]).toMatch(/ran before requireAuth\(\).*Put requireAuth\(\)/);
   });
 });
+
+/**
+ * The refusal `reason` of the row: every refusal row names one. The verifier's own refusals are
+ * read from its `token_rejected` events (exactly one per refused request); refusals made after
+ * it accepted (guards, `resolveUser`) or by an adapter around a verifier of one's own leave no
+ * event, and are read from the app's error handler when it got the error (`handledBy: 'app'`).
+ */
+function checkReason(row: Row, response: request.Response, rejections: string[]): void {
+  const { expect: want } = row;
+  const gatehouseRefusal =
+    want.status >= 400 &&
+    want.status !== 431 &&
+    want.error !== 'resolver_failure' &&
+    want.error !== 'app_error';
+  if (!gatehouseRefusal) {
+    expect(rejections).toEqual([]);
+    return;
+  }
+  expect(want.reason, 'every refusal row pins its reason').toBeDefined();
+  expect(rejections).toEqual(want.refusedBy === undefined ? [want.reason] : []);
+  if (want.handledBy === 'app') expect(response.body.reason).toBe(want.reason);
+}
 
 function headerValues(row: Row, token: string | undefined): string[] {
   if (row.header === null) return [];
@@ -92,7 +133,10 @@ function send(app: RunningApp, row: Row, headers: string[], proofs: string[] = [
   return req.ok(() => true);
 }
 
-/** Sends the row's request with the DPoP proof(s) it asks for; the answer to check. */
+/**
+ * Sends the row's request with the DPoP proof(s) it asks for, after any request it needs first
+ * (a first use of the proof, a nonce to learn): the last answer, and the refusals it caused.
+ */
 async function exchange(
   app: RunningApp,
   row: Row,
@@ -109,30 +153,34 @@ async function exchange(
       accessToken: token,
       ...(overrides.nonce === undefined ? {} : { nonce: overrides.nonce }),
     });
+  const last = async (proofs: string[]) => {
+    const before = fixture.rejections.length;
+    const response = await send(app, row, headers, proofs);
+    return { response, rejections: fixture.rejections.slice(before) };
+  };
   switch (row.dpop) {
     case undefined:
     case 'none':
-      return send(app, row, headers);
+      return last([]);
     case 'valid':
-      return send(app, row, headers, [proof()]);
+      return last([proof()]);
     case 'replayed': {
       const once = proof();
       expect((await send(app, row, headers, [once])).status).toBe(200);
-      return send(app, row, headers, [once]);
+      return last([once]);
     }
     case 'twoHeaders':
-      return send(app, row, headers, [proof(), proof()]);
+      return last([proof(), proof()]);
     case 'otherMethod':
-      return send(app, row, headers, [proof({ method: 'POST' })]);
+      return last([proof({ method: 'POST' })]);
     case 'otherUrl':
-      return send(app, row, headers, [proof({ url: `${app.url}/elsewhere` })]);
+      return last([proof({ url: `${app.url}/elsewhere` })]);
     case 'otherKey':
-      return send(app, row, headers, [proof({ key: fixture.otherDpopKey })]);
+      return last([proof({ key: fixture.otherDpopKey })]);
     case 'withNonce': {
       const first = await send(app, row, headers, [proof()]);
       expect(first.status).toBe(401);
-      const nonce = String(first.headers['dpop-nonce']);
-      return send(app, row, headers, [proof({ nonce })]);
+      return last([proof({ nonce: String(first.headers['dpop-nonce']) })]);
     }
   }
 }

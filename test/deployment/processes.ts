@@ -97,7 +97,7 @@ export function startInstance(config: InstanceConfig): Promise<Running> {
 /**
  * HAProxy (Debian's package) round-robin over `backends`, listening on the unix socket
  * `socket`: a connection refused by a dead instance is retried on the next one, and an
- * instance failing its health check (every 100 ms) is taken out.
+ * instance failing three health checks in a row (every 200 ms) is taken out.
  */
 export async function startHaproxy(dir: string, socket: string, backends: string[]) {
   const config = join(dir, 'haproxy.cfg');
@@ -111,6 +111,10 @@ export async function startHaproxy(dir: string, socket: string, backends: string
       '  timeout connect 1s',
       '  timeout client 10s',
       '  timeout server 10s',
+      // A loaded machine may answer a health check late: that must not take an instance out
+      // (round robin over all three is what the tests count on); a dead one is found by the
+      // refused connection, which is retried on the next instance.
+      '  timeout check 2s',
       '  retries 3',
       '  option redispatch',
       '  retry-on conn-failure empty-response',
@@ -123,7 +127,7 @@ export async function startHaproxy(dir: string, socket: string, backends: string
       // Which instance answered, so a test can tell them apart even on a refusal.
       '  http-response set-header x-served-by %[srv_name]',
       ...backends.map(
-        (backend, i) => `  server i${i} unix@${backend} check inter 100ms fall 1 rise 2`,
+        (backend, i) => `  server i${i} unix@${backend} check inter 200ms fall 3 rise 1`,
       ),
       '',
     ].join('\n'),

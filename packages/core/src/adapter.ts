@@ -17,3 +17,4 @@ export { nodeDpopRequest } from './dpop/node-request.js';
 export type { DpopRequest } from './dpop/proof.js';
 export type { Guard, ScopeMode } from './guards.js';
 export { claimGuard, scopeGuard } from './guards.js';
+export { withReadiness } from './readiness.js';

@@ -6,13 +6,15 @@ import { extractDpopToken } from './dpop/authenticate.js';
 import type { DpopRequest } from './dpop/proof.js';
 import {
   type ChallengeOptions,
-  type GatehouseError,
+  GatehouseError,
   type HttpErrorResponse,
   isGatehouseError,
   toHttpResponse,
 } from './errors.js';
 import { rememberRequest, settingsOf } from './internal/request-state.js';
 import { parseOrThrow, type VerifierOptions } from './options.js';
+import type { VerifierHealth } from './readiness.js';
+import { telemetryOf } from './telemetry.js';
 import type { AuthContext, Authorization, Verifier } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
 import { createVerifier } from './verify.js';
@@ -64,7 +66,9 @@ export interface AuthHandler<User = unknown, Request = unknown> {
    * request carries no credentials. Given directly, without a promise, for a verified-token
    * cache hit (with `resolveUser`: and a user-cache hit) and for an anonymous optional request,
    * so the commonest request costs no microtask; otherwise a promise (see `whenAuthenticated`). Refusals reject
-   * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw.
+   * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw. Any
+   * other error out of the verifier (a bug, a verifier of your own that throws) is refused as
+   * `temporarily_unavailable` (503 + Retry-After), never left to become the framework's 500.
    *
    * With DPoP on, a DPoP credential's proof is checked against `dpopRequest(request)` (see
    * `AdapterHooks`). On success with `auth.dpop.nonce`, the adapter sends that nonce as
@@ -76,6 +80,10 @@ export interface AuthHandler<User = unknown, Request = unknown> {
   ): AuthOutcome<User>;
   /** `realm` and `resource_metadata` of this handler's challenges. */
   readonly challenge: ChallengeOptions;
+  /** The verifier's `ready()`: fetches the issuers' keys now; rejects naming the URL and cause. */
+  ready(): Promise<void>;
+  /** The verifier's `health()`, for a readiness endpoint. */
+  health(): VerifierHealth;
 }
 
 /** What an adapter tells the shared handler about its framework's requests. */
@@ -144,7 +152,7 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     ? (optionsOrVerifier as Verifier)
     : ((adapter.verifier as Verifier | undefined) ??
       createVerifier(rest as unknown as VerifierOptions));
-  const resolve = adapter.resolveUser
+  const resolveUser = adapter.resolveUser
     ? createUserResolver<User, Request>({
         resolveUser: adapter.resolveUser as ResolveUser<User, Request>,
         ...(adapter.userCache === undefined
@@ -153,6 +161,10 @@ export function createAuthHandler<User = unknown, Request = unknown>(
         ...(adapter.unknownUser === undefined ? {} : { unknownUser: adapter.unknownUser }),
       })
     : undefined;
+  // With the verifier's telemetry on, user-cache hits and misses are counted.
+  const telemetry = telemetryOf(verifier);
+  const resolve =
+    resolveUser && telemetry !== undefined ? telemetry.observeUsers(resolveUser) : resolveUser;
   const optional = adapter.optional ?? DEFAULTS.optional;
   const settings = {
     challenge: verifier.challenge,
@@ -163,20 +175,33 @@ export function createAuthHandler<User = unknown, Request = unknown>(
   const authenticateNow =
     typeof verifier.authenticateNow === 'function'
       ? verifier.authenticateNow
-      : async (authorization: Authorization, dpop?: () => DpopRequest) =>
-          verifier.authenticate(authorization, dpop);
+      : async (authorization: Authorization, dpop?: () => DpopRequest) => {
+          try {
+            return await verifier.authenticate(authorization, dpop);
+          } catch (error) {
+            throw asRefusal(error);
+          }
+        };
   // Only a DPoP-enabled verifier gets the request's details, built only if it asks for them.
   const dpopRequest = verifier.challenge.dpop === undefined ? undefined : hooks.dpopRequest;
 
   return {
     challenge: verifier.challenge,
+    // A verifier of your own may have neither: then there is nothing to load or report.
+    ready: async () => verifier.ready?.(),
+    health: () => verifier.health?.() ?? { ready: true, issuers: [] },
     authenticate(authorization, request) {
       rememberRequest(request, settings);
       if (optional && !hasCredential(authorization)) return undefined;
-      const outcome =
-        dpopRequest === undefined
-          ? authenticateNow(authorization)
-          : authenticateNow(authorization, () => dpopRequest(request));
+      let outcome: AuthContext | Promise<AuthContext>;
+      try {
+        outcome =
+          dpopRequest === undefined
+            ? authenticateNow(authorization)
+            : authenticateNow(authorization, () => dpopRequest(request));
+      } catch (error) {
+        return Promise.reject(asRefusal(error));
+      }
       if (resolve === undefined) return outcome as AuthOutcome<User>;
       return outcome instanceof Promise
         ? outcome.then((auth) => resolve(auth, request))
@@ -218,6 +243,24 @@ export function failureFor(error: unknown, request: object): Failure {
   if (settings?.errors !== 'delegate') return { action: 'respond', response };
   const { 'content-type': _contentType, ...headers } = response.headers;
   return { action: 'delegate', error, headers };
+}
+
+/**
+ * What the verifier step answers for an error that is not a refusal (a bug, a verifier of one's
+ * own that throws): an outage, 503 + Retry-After, never the framework's 500. The error is kept
+ * as `cause` for server-side logs.
+ */
+function asRefusal(error: unknown): GatehouseError {
+  return isGatehouseError(error)
+    ? error
+    : new GatehouseError(
+        'temporarily_unavailable',
+        'keys_unavailable',
+        'the token could not be checked now',
+        {
+          cause: error,
+        },
+      );
 }
 
 // Anonymous requests of an optional handler never reach the verifier (no rejection events for

@@ -20,6 +20,9 @@ import type { ChallengeOptions } from './errors.js';
 import { urlProblem } from './internal/fetch-json.js';
 import { describeIssue } from './internal/option-hints.js';
 import type { KeyFetchSettings } from './jwks.js';
+import type { Logger } from './logging.js';
+import { loggerSchema, telemetrySchema } from './observability-options.js';
+import type { TelemetryOptions } from './telemetry.js';
 import { normalizeTyp, type TypePolicy } from './token-kind.js';
 import type { EventListener } from './types.js';
 
@@ -84,6 +87,16 @@ export interface VerifierOptions {
   /** Receives key-refresh and rejection events; never a token. Must not throw. */
   onEvent?: EventListener;
   /**
+   * pino (or `console`): one line per misconfiguration or outage, naming the cause and the fix,
+   * rate-limited per cause; per-request refusals at `debug`. See the README, "Logging".
+   */
+  logger?: Logger;
+  /**
+   * OpenTelemetry metrics and span attributes; needs the optional peer `@opentelemetry/api`.
+   * `true`: the global providers. Default off (then it costs nothing). See "Metrics and traces".
+   */
+  telemetry?: boolean | TelemetryOptions;
+  /**
    * DPoP (RFC 9449): `true` accepts `Authorization: DPoP` with a proof next to Bearer; an object
    * tunes it (`required`, `algorithms`, `nonce`, `replayStore`…, see `DpopOptions`). Off by default.
    */
@@ -109,6 +122,8 @@ export interface ResolvedOptions extends TypePolicy {
   keyFetch: KeyFetchSettings;
   challenge: ChallengeOptions;
   onEvent: EventListener | undefined;
+  logger: Logger | undefined;
+  telemetry: TelemetryOptions | undefined;
   /** DPoP settings; `undefined` when DPoP is off. */
   dpop: DpopSettings | undefined;
 }
@@ -197,6 +212,8 @@ const schema = z.strictObject({
       message: 'must be a function',
     })
     .optional(),
+  logger: loggerSchema.optional(),
+  telemetry: telemetrySchema.optional(),
   dpop: dpopOptionSchema.optional(),
 });
 
@@ -332,6 +349,8 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
         : { dpop: { algorithms: dpop.algorithms, bearer: !dpop.required } }),
     },
     onEvent: options.onEvent,
+    logger: options.logger,
+    telemetry: options.telemetry === false ? undefined : options.telemetry,
     dpop,
   };
 }
