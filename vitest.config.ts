@@ -21,6 +21,7 @@ export default defineConfig({
       '@gatehouse/express': src('express'),
       '@gatehouse/koa': src('koa'),
       '@gatehouse/fastify': src('fastify'),
+      '@gatehouse/redis': src('redis'),
     },
   },
   test: {

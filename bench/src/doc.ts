@@ -1,5 +1,7 @@
 import type { BenchConfig } from './config.js';
+import type { DpopSummary } from './dpop.js';
 import type { HttpPlacement } from './http/section.js';
+import type { InstancesSummary } from './instances.js';
 import { growthTable, httpTable, memoryTable, targetTable, verifyTable } from './report.js';
 import { formatRatio, markdownTable, median, pairedRatio } from './stats.js';
 import type { Results, TargetCheck } from './targets.js';
@@ -36,6 +38,8 @@ export function performanceDoc(
   checks: TargetCheck[],
   problems: string[],
   profile: ProfileSummary | null,
+  dpop: DpopSummary | null = null,
+  instances: InstancesSummary | null = null,
 ): string {
   const passed = checks.filter((c) => c.pass).length;
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -132,7 +136,7 @@ ${markdownTable(growthTable(results.growth))}
 ## Memory
 
 ${markdownTable(memoryTable(results.memory))}
-${profile ? profileSection(profile) : ''}
+${dpop ? dpopSection(dpop) : ''}${instances ? instancesSection(instances) : ''}${profile ? profileSection(profile) : ''}
 ## Notes
 ${[spreadNote(results), ...middlewareNotes(results), ...ceilingNotes(results)].filter(Boolean).join('\n')}
 - Peers' README set-ups, as measured here: the get-jwks + @fastify/jwt README example fetches
@@ -205,6 +209,64 @@ function spreadNote(results: Results): string {
   if (spreads.length === 0) return '';
   const pct = (x: number) => `${Math.round(100 * x)} %`;
   return `- Noise: within one measurement, rounds spread (max − min over median) by ${pct(median(spreads))} at the median cell and up to ${pct(spreads[spreads.length - 1]!)}; a target missed or met by less than that is not resolved by this run.`;
+}
+
+function dpopSection(dpop: DpopSummary): string {
+  const micros = (value: number | null) => (value === null ? '—' : value.toFixed(1));
+  const rows = [
+    ['request (one at a time)', 'API CPU µs', 'redis-server CPU µs', 'wall µs'],
+    ...dpop.rows.map((row) => [
+      row.name,
+      micros(row.apiMicros),
+      micros(row.redisMicros),
+      micros(row.wallMicros),
+    ]),
+  ];
+  return `
+## DPoP (RFC 9449): what a proof costs
+
+\`pnpm --filter @gatehouse/bench dpop\`, ${dpop.date}: ${dpop.requests} requests per round, ${dpop.rounds} interleaved rounds, medians, load average ${dpop.load.map((l) => l.toFixed(1)).join(' → ')}. One verifier in-process, ES256 tokens and proofs, Redis 7 on a unix socket. CPU is user + system time per request (\`process.cpuUsage\`; redis-server's from \`/proc\`, in 10 ms ticks, so coarse); wall time is end to end on this shared machine and noisy.
+
+${markdownTable(rows)}
+
+A DPoP request is never a cache hit: its token is (as for Bearer), but each proof is single-use, so every request pays one ES256 signature check of its proof, two SHA-256 and the replay-store round trip.
+`;
+}
+
+function instancesSection(summary: InstancesSummary): string {
+  const rows = [
+    [
+      'API instances',
+      'req/s',
+      'non-2xx',
+      'API CPU s/s',
+      'redis-server CPU s/s',
+      'load generator CPU s/s',
+      'req per API CPU s',
+    ],
+    ...summary.rows.map((row) => [
+      String(row.instances),
+      row.reqPerSec.toFixed(0),
+      String(row.non2xx),
+      row.apiCpu.toFixed(2),
+      row.redisCpu.toFixed(2),
+      row.loadCpu.toFixed(2),
+      (row.reqPerSec / row.apiCpu).toFixed(0),
+    ]),
+  ];
+  const [one, two] = summary.rows;
+  const ratio = one && two ? (two.reqPerSec / one.reqPerSec).toFixed(2) : '—';
+  const perCpu =
+    one && two ? (two.reqPerSec / two.apiCpu / (one.reqPerSec / one.apiCpu)).toFixed(2) : '—';
+  return `
+## DPoP on several instances sharing one Redis
+
+\`pnpm --filter @gatehouse/bench instances\`, ${summary.date}, load average ${summary.load.map((l) => l.toFixed(1)).join(' → ')}: Express API processes requiring DPoP (replay state in one Redis, unix sockets), ${summary.connections} autocannon connections per instance for ${summary.seconds} s, every request with a fresh proof signed beforehand (the pool is never reused: a reused proof would be refused). Two instances against one: **${ratio}×** the throughput, and ${perCpu}× the requests per CPU second the instances got (on a busy machine, two processes also win a larger share of the CPU than one).
+
+${markdownTable(rows)}
+
+This machine has two cores, shared by the API processes, redis-server and the load generator (autocannon, in the bench process; its CPU column is what it took) — and, on this shared machine, by other work: "API CPU s/s" is how much CPU the instances actually got. "req per API CPU s" is the figure that does not depend on that share.
+`;
 }
 
 function profileSection(profile: ProfileSummary): string {

@@ -2,10 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { readArgs } from './config.js';
 import { type ProfileSummary, performanceDoc, type RunMeta } from './doc.js';
+import type { DpopSummary } from './dpop.js';
 import { type BenchAlg, mintPool, startIssuer } from './fixtures.js';
 import { runGrowthSection } from './growth.js';
 import { runHttpSection } from './http/section.js';
 import { runVerifySection } from './in-process/section.js';
+import type { InstancesSummary } from './instances.js';
 import { runMemorySection } from './memory.js';
 import { growthTable, httpTable, memoryTable, targetTable, verifyTable } from './report.js';
 import { textTable } from './stats.js';
@@ -16,6 +18,15 @@ const DOC = new URL('../../docs/performance.md', import.meta.url);
 
 const log = (line: string) => console.log(line);
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
+/** A saved result of a side bench (dpop.json, instances.json), or null when there is none. */
+async function readSaved<T>(name: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(new URL(name, RESULTS), 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
 
 async function readProfile(): Promise<ProfileSummary | null> {
   try {
@@ -40,7 +51,16 @@ async function rewriteDoc() {
   const checks = checkTargets(saved.results);
   await writeFile(
     DOC,
-    performanceDoc(saved.config, saved.meta, saved.results, checks, problems, await readProfile()),
+    performanceDoc(
+      saved.config,
+      saved.meta,
+      saved.results,
+      checks,
+      problems,
+      await readProfile(),
+      await readSaved<DpopSummary>('dpop.json'),
+      await readSaved<InstancesSummary>('instances.json'),
+    ),
   );
   log('rewrote docs/performance.md from bench/results/latest.json');
 }
@@ -171,7 +191,16 @@ async function main() {
   if (complete) {
     await writeFile(
       DOC,
-      performanceDoc(config, meta, results, checks, problems, await readProfile()),
+      performanceDoc(
+        config,
+        meta,
+        results,
+        checks,
+        problems,
+        await readProfile(),
+        await readSaved<DpopSummary>('dpop.json'),
+        await readSaved<InstancesSummary>('instances.json'),
+      ),
     );
     log('wrote bench/results/latest.json and docs/performance.md');
   }

@@ -1,11 +1,13 @@
+import { DPOP_DEFAULTS } from '@gatehouse/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseChallenges } from '../e2e/support/challenge.js';
 import type { RunningApp } from './app-shared.js';
 import { FRAMEWORKS } from './apps.js';
 import { parseChallenge } from './challenge.js';
 import { createFixture, type Fixture, REALM, TOKENS } from './fixture.js';
 import { PROVIDER_ROWS } from './providers.table.js';
-import { ROWS, type Row, TOKEN_SUBJECT } from './table.js';
+import { type DpopChallengeMatch, ROWS, type Row, TOKEN_SUBJECT } from './table.js';
 
 // The "guard without requireAuth" row makes Gatehouse emit its process warning on purpose. It
 // is captured here and asserted below, so the output carries no warning a reader must ignore;
@@ -54,10 +56,12 @@ describe.each(FRAMEWORKS)('$name', ({ start }) => {
     try {
       const fresh = row.jwksDown ? headerValues(row, await TOKENS[row.token!](fixture)) : headers;
       for (let sent = 0; sent < (row.repeat ?? 1); sent++) {
-        const before = fixture.rejections.length;
-        const response = await send(app, row, fresh);
+        const { response, rejections } = await exchange(app, row, fresh, {
+          fixture,
+          token: token ?? '',
+        });
         check(row, response, token);
-        checkReason(row, response, fixture.rejections.slice(before));
+        checkReason(row, response, rejections);
       }
       if (row.jwksDown) {
         await expect
@@ -110,18 +114,76 @@ function headerValues(row: Row, token: string | undefined): string[] {
   );
 }
 
-function send(app: RunningApp, row: Row, headers: string[]) {
-  const path =
-    row.route === 'public'
-      ? '/public'
-      : row.route === 'unguarded'
-        ? '/unguarded/scoped'
-        : `/${row.variant ?? 'default'}/${row.route ?? 'protected'}`;
-  const req = request(app.url).get(path).timeout(10_000);
-  if (headers.length === 1) req.set('Authorization', headers[0]!);
+const pathOf = (row: Row) =>
+  row.route === 'public'
+    ? '/public'
+    : row.route === 'unguarded'
+      ? '/unguarded/scoped'
+      : `/${row.variant ?? 'default'}/${row.route ?? 'protected'}`;
+
+function send(app: RunningApp, row: Row, headers: string[], proofs: string[] = []) {
+  const req = request(app.url).get(pathOf(row)).timeout(10_000);
   // superagent sends an array as repeated header lines; its types only admit that for Cookie.
-  if (headers.length > 1) req.set('Authorization', headers as unknown as string);
+  for (const [name, values] of [
+    ['Authorization', headers],
+    ['DPoP', proofs],
+  ] as const) {
+    if (values.length === 1) req.set(name, values[0]!);
+    if (values.length > 1) req.set(name, values as unknown as string);
+  }
   return req.ok(() => true);
+}
+
+/**
+ * Sends the row's request with the DPoP proof(s) it asks for, after any request it needs first
+ * (a first use of the proof, a nonce to learn): the last answer, and the refusals it caused.
+ */
+async function exchange(
+  app: RunningApp,
+  row: Row,
+  headers: string[],
+  { fixture, token }: { fixture: Fixture; token: string },
+) {
+  const url = `${app.url}${pathOf(row)}`;
+  const proof = (
+    overrides: { key?: typeof fixture.dpopKey; method?: string; url?: string; nonce?: string } = {},
+  ) =>
+    (overrides.key ?? fixture.dpopKey).proof({
+      method: overrides.method ?? 'GET',
+      url: overrides.url ?? url,
+      accessToken: token,
+      ...(overrides.nonce === undefined ? {} : { nonce: overrides.nonce }),
+    });
+  const last = async (proofs: string[]) => {
+    const before = fixture.rejections.length;
+    const response = await send(app, row, headers, proofs);
+    return { response, rejections: fixture.rejections.slice(before) };
+  };
+  switch (row.dpop) {
+    case undefined:
+    case 'none':
+      return last([]);
+    case 'valid':
+      return last([proof()]);
+    case 'replayed': {
+      const once = proof();
+      expect((await send(app, row, headers, [once])).status).toBe(200);
+      return last([once]);
+    }
+    case 'twoHeaders':
+      return last([proof(), proof()]);
+    case 'otherMethod':
+      return last([proof({ method: 'POST' })]);
+    case 'otherUrl':
+      return last([proof({ url: `${app.url}/elsewhere` })]);
+    case 'otherKey':
+      return last([proof({ key: fixture.otherDpopKey })]);
+    case 'withNonce': {
+      const first = await send(app, row, headers, [proof()]);
+      expect(first.status).toBe(401);
+      return last([proof({ nonce: String(first.headers['dpop-nonce']) })]);
+    }
+  }
 }
 
 function check(row: Row, response: request.Response, token: string | undefined): void {
@@ -148,7 +210,10 @@ function check(row: Row, response: request.Response, token: string | undefined):
   else expect(response.headers['retry-after']).toBeUndefined();
 
   const header = response.headers['www-authenticate'] as string | undefined;
-  if (want.challenge === null || want.challenge === undefined) {
+  expect(response.headers['dpop-nonce'] !== undefined).toBe(want.dpopNonce === true);
+  if (want.dpopChallenge !== undefined) {
+    checkDpopChallenges(header, want.dpopChallenge, want.error);
+  } else if (want.challenge === null || want.challenge === undefined) {
     expect(header).toBeUndefined();
   } else if (typeof want.challenge === 'string') {
     expect(header).toBe(want.challenge);
@@ -168,4 +233,26 @@ function check(row: Row, response: request.Response, token: string | undefined):
 function subjectOf(token: string | undefined): unknown {
   const payload = token?.split('.')[1] ?? '';
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).sub;
+}
+
+/** RFC 9449 §7.1: the challenges offered, `algs` on DPoP's, the error on the request's scheme's. */
+function checkDpopChallenges(
+  header: string | undefined,
+  want: DpopChallengeMatch,
+  error: string | undefined,
+): void {
+  const challenges = parseChallenges(header ?? null);
+  expect(challenges.map((challenge) => challenge.scheme)).toEqual(
+    want.offers === 'both' ? ['Bearer', 'DPoP'] : ['DPoP'],
+  );
+  for (const { scheme, params } of challenges) {
+    expect(params.realm).toBe(REALM);
+    if (scheme === 'DPoP') expect(params.algs).toBe(DPOP_DEFAULTS.algorithms.join(' '));
+    if (scheme === want.errorOn) {
+      expect(params.error).toBe(error);
+      expect(params.error_description).toMatch(/\S/);
+    } else {
+      expect(params.error).toBeUndefined();
+    }
+  }
 }

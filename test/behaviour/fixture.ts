@@ -7,7 +7,9 @@ import {
   type GatehouseEvent,
 } from '@gatehouse/core';
 import {
+  createDpopKey,
   createTestIssuer,
+  type DpopKey,
   PROVIDERS,
   type Provider,
   type ProviderIssuer,
@@ -32,7 +34,10 @@ export type Variant =
   | 'cold'
   | 'faulty'
   | 'faultySync'
-  | Provider;
+  | Provider
+  | 'dpop'
+  | 'dpopRequired'
+  | 'dpopNonce';
 
 /** What every test server mounts: the same routes, in every framework. */
 export const SCOPE = 'read:things';
@@ -82,6 +87,10 @@ export interface Fixture {
   introspection: IntrospectionServer;
   /** One preset per identity provider, each served with its guide's options. */
   providers: Record<Provider, ProviderIssuer>;
+  /** The DPoP key of the client whose bound tokens (`dpopClient`) the DPoP rows present. */
+  dpopKey: DpopKey;
+  /** Another client's DPoP key: its proofs do not match those tokens. */
+  otherDpopKey: DpopKey;
   options: Record<Variant, Record<string, unknown>>;
   /** `reason` of every `token_rejected` event the verifiers emitted, oldest first. */
   rejections: ErrorReason[];
@@ -118,6 +127,8 @@ export async function createFixture(): Promise<Fixture> {
     rejections,
     introspection,
     providers,
+    dpopKey: await createDpopKey(),
+    otherDpopKey: await createDpopKey(),
     options: {
       ...providerOptions,
       default: base,
@@ -165,6 +176,9 @@ export async function createFixture(): Promise<Fixture> {
           },
         },
       },
+      dpop: { ...base, dpop: true },
+      dpopRequired: { ...base, dpop: { required: true } },
+      dpopNonce: { ...base, dpop: { nonce: { secret: 'behaviour-table-nonce-secret-32-bytes!' } } },
     },
     async close() {
       await Promise.all([
@@ -227,6 +241,9 @@ export const TOKENS = {
     f.issuer.mintIdToken({}, { clientId: f.issuer.audience, nonce: 'n-0S6_WzA2Mj' }),
   dpopBound: (f: Fixture) =>
     f.issuer.mint({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }),
+  /** Bound to `dpopKey`, with the scope of the `scoped` route. */
+  dpopClient: (f: Fixture) => f.issuer.mint({ cnf: { jkt: f.dpopKey.jkt }, scope: SCOPE }),
+  dpopClientUnscoped: (f: Fixture) => f.issuer.mint({ cnf: { jkt: f.dpopKey.jkt } }),
   garbage: async () => 'not-a-jwt',
   /** A real signed token above `maxTokenLength` (8192) but below Node's 16 KiB header limit. */
   overLength: (f: Fixture) => f.issuer.mint({ pad: 'x'.repeat(10_000) }),

@@ -22,6 +22,31 @@ export interface ChallengeMatch {
   resource_metadata?: string;
 }
 
+/**
+ * The `DPoP` header a row sends (RFC 9449 §4): a proof of the fixture's client key for this
+ * very request, or one that is wrong in one way.
+ */
+export type ProofKind =
+  | 'valid'
+  /** Sent once (and accepted), then sent again: the answer checked is the second one. */
+  | 'replayed'
+  | 'none'
+  | 'twoHeaders'
+  | 'otherMethod'
+  | 'otherUrl'
+  | 'otherKey'
+  /** Learns the server nonce from a first (refused) request, then sends a proof with it. */
+  | 'withNonce';
+
+/**
+ * The challenges of a DPoP-enabled API (RFC 9449 §7.1): `Bearer` and `DPoP` (with `algs`), or
+ * `DPoP` alone when it is required; `error` goes on the challenge of the scheme the request used.
+ */
+export interface DpopChallengeMatch {
+  offers: 'both' | 'dpop';
+  errorOn?: 'Bearer' | 'DPoP';
+}
+
 /** One request and the answer every adapter must give it. */
 export interface Row {
   name: string;
@@ -32,6 +57,8 @@ export interface Row {
   /** `Authorization` value(s); `{token}` stands for the token of `token`. Default `Bearer {token}`. */
   header?: string | string[] | null;
   token?: TokenKind;
+  /** The DPoP proof to send with it. Default none. */
+  dpop?: ProofKind;
   /**
    * Keys were fetched (the warm-up request must succeed), then the issuer went down and the
    * clock moved past the keys' max-age, so this request makes the verifier contact it.
@@ -49,6 +76,10 @@ export interface Row {
      * when the answer must carry no `WWW-Authenticate`.
      */
     challenge?: string | ChallengeMatch | null;
+    /** Instead of `challenge`, for DPoP-enabled variants. */
+    dpopChallenge?: DpopChallengeMatch;
+    /** A `DPoP-Nonce` header must come with the answer (and must not otherwise). */
+    dpopNonce?: boolean;
     /** `error` of the JSON body. */
     error?: ErrorCode | 'resolver_failure' | 'app_error';
     /**
@@ -113,6 +144,13 @@ const weakAuthentication = (
 const needsMfa = weakAuthentication({ acr_values: ACR_MFA }, 'acr_not_accepted');
 const needsRecent = (reason: ErrorReason) =>
   weakAuthentication({ max_age: String(STEP_UP_MAX_AGE) }, reason);
+const invalidDpopProof = (reason: ErrorReason) =>
+  ({
+    status: 401,
+    error: 'invalid_dpop_proof',
+    dpopChallenge: { offers: 'both', errorOn: 'DPoP' },
+    reason,
+  }) as const;
 const missingScope = (scope: string) =>
   ({
     status: 403,
@@ -655,5 +693,197 @@ export const ROWS: readonly Row[] = [
       reason: 'keys_unavailable',
       refusedBy: 'adapter',
     },
+  },
+  // DPoP (RFC 9449), `dpop: true`: the DPoP scheme next to Bearer
+  {
+    name: 'dpop: DPoP token with a valid proof → 200',
+    variant: 'dpop',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'dpop: lower-case "dpop" scheme (RFC 9110 §11.1) → 200',
+    variant: 'dpop',
+    header: 'dpop {token}',
+    token: 'dpopClient',
+    dpop: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'dpop: same token 3×, a fresh proof each time (token cached, proofs never) → 200',
+    variant: 'dpop',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'valid',
+    repeat: 3,
+    expect: ok,
+  },
+  {
+    name: 'dpop: requireScopes with the scope → 200',
+    variant: 'dpop',
+    route: 'scoped',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'dpop: requireScopes, scope missing → 403 insufficient_scope on the DPoP challenge',
+    variant: 'dpop',
+    route: 'scoped',
+    header: 'DPoP {token}',
+    token: 'dpopClientUnscoped',
+    dpop: 'valid',
+    expect: {
+      status: 403,
+      error: 'insufficient_scope',
+      dpopChallenge: { offers: 'both', errorOn: 'DPoP' },
+      reason: 'insufficient_scope',
+      refusedBy: 'guard',
+    },
+  },
+  {
+    name: 'dpop: no header → 401 offering Bearer and DPoP algs="…" (§7.1)',
+    variant: 'dpop',
+    header: null,
+    expect: {
+      status: 401,
+      error: 'unauthorized',
+      dpopChallenge: { offers: 'both' },
+      reason: 'missing_credentials',
+    },
+  },
+  {
+    name: 'dpop: plain Bearer token → 200 (DPoP is allowed, not required)',
+    variant: 'dpop',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'dpop: the bound token sent as Bearer → 401 invalid_token on the Bearer challenge',
+    variant: 'dpop',
+    token: 'dpopClient',
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      dpopChallenge: { offers: 'both', errorOn: 'Bearer' },
+      reason: 'sender_constrained',
+    },
+  },
+  {
+    name: 'dpop: proof replayed → 401 invalid_dpop_proof (§11.1)',
+    variant: 'dpop',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'replayed',
+    expect: invalidDpopProof('dpop_replayed'),
+  },
+  {
+    name: 'dpop: no DPoP header → 401 invalid_dpop_proof',
+    variant: 'dpop',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'none',
+    expect: invalidDpopProof('dpop_proof_missing'),
+  },
+  {
+    name: 'dpop: two DPoP headers → 400 invalid_request on the DPoP challenge (§4.3)',
+    variant: 'dpop',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'twoHeaders',
+    expect: {
+      status: 400,
+      error: 'invalid_request',
+      dpopChallenge: { offers: 'both', errorOn: 'DPoP' },
+      reason: 'multiple_dpop_proofs',
+    },
+  },
+  {
+    name: 'dpop: proof for another method (htm) → 401 invalid_dpop_proof',
+    variant: 'dpop',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'otherMethod',
+    expect: invalidDpopProof('dpop_method_mismatch'),
+  },
+  {
+    name: 'dpop: proof for another URL (htu) → 401 invalid_dpop_proof',
+    variant: 'dpop',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'otherUrl',
+    expect: invalidDpopProof('dpop_url_mismatch'),
+  },
+  {
+    name: 'dpop: proof of another key (cnf.jkt) → 401 invalid_token on the DPoP challenge',
+    variant: 'dpop',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'otherKey',
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      dpopChallenge: { offers: 'both', errorOn: 'DPoP' },
+      reason: 'dpop_binding_mismatch',
+    },
+  },
+  {
+    name: 'dpop: unbound token with a proof → 401 invalid_token on the DPoP challenge',
+    variant: 'dpop',
+    header: 'DPoP {token}',
+    token: 'valid',
+    dpop: 'valid',
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      dpopChallenge: { offers: 'both', errorOn: 'DPoP' },
+      reason: 'dpop_unbound_token',
+    },
+  },
+  // `dpop: { required: true }`
+  {
+    name: 'dpop required: DPoP token with a valid proof → 200',
+    variant: 'dpopRequired',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'dpop required: plain Bearer token → 401 with the DPoP challenge alone',
+    variant: 'dpopRequired',
+    token: 'valid',
+    expect: {
+      status: 401,
+      error: 'unauthorized',
+      dpopChallenge: { offers: 'dpop' },
+      reason: 'missing_credentials',
+    },
+  },
+  // `dpop: { nonce }` (§9)
+  {
+    name: 'dpop nonce: proof without a nonce → 401 use_dpop_nonce with DPoP-Nonce',
+    variant: 'dpopNonce',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'valid',
+    expect: {
+      status: 401,
+      error: 'use_dpop_nonce',
+      dpopChallenge: { offers: 'both', errorOn: 'DPoP' },
+      dpopNonce: true,
+      reason: 'dpop_nonce_required',
+    },
+  },
+  {
+    name: 'dpop nonce: proof with the server nonce → 200',
+    variant: 'dpopNonce',
+    header: 'DPoP {token}',
+    token: 'dpopClient',
+    dpop: 'withNonce',
+    expect: ok,
   },
 ];

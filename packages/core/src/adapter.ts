@@ -4,6 +4,7 @@
  * Applications import the adapters (or the package root), not this.
  */
 export type {
+  AdapterHooks,
   AdapterOptions,
   AuthHandler,
   AuthHandlerOptions,
@@ -12,6 +13,8 @@ export type {
 } from './auth-handler.js';
 export { createAuthHandler, failureFor, whenAuthenticated } from './auth-handler.js';
 export { authorizationHeader } from './bearer.js';
+export { nodeDpopRequest } from './dpop/node-request.js';
+export type { DpopRequest } from './dpop/proof.js';
 export type { AuthenticationRequirements, Guard, RoleMode, ScopeMode } from './guards.js';
 export { authenticationGuard, claimGuard, roleGuard, scopeGuard } from './guards.js';
 export { withReadiness } from './readiness.js';

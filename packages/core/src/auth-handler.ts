@@ -2,6 +2,8 @@ import { ADAPTER_KEYS, adapterOptionsSchema } from './adapter-options.js';
 import { extractBearerToken } from './bearer.js';
 import { GatehouseConfigError } from './config-error.js';
 import { DEFAULTS } from './defaults.js';
+import { extractDpopToken } from './dpop/authenticate.js';
+import type { DpopRequest } from './dpop/proof.js';
 import {
   type ChallengeOptions,
   GatehouseError,
@@ -67,6 +69,10 @@ export interface AuthHandler<User = unknown, Request = unknown> {
    * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw. Any
    * other error out of the verifier (a bug, a verifier of your own that throws) is refused as
    * `temporarily_unavailable` (503 + Retry-After), never left to become the framework's 500.
+   *
+   * With DPoP on, a DPoP credential's proof is checked against `dpopRequest(request)` (see
+   * `AdapterHooks`). On success with `auth.dpop.nonce`, the adapter sends that nonce as
+   * `DPoP-Nonce` (RFC 9449 §9).
    */
   authenticate(
     authorization: string | readonly string[] | undefined,
@@ -78,6 +84,17 @@ export interface AuthHandler<User = unknown, Request = unknown> {
   ready(): Promise<void>;
   /** The verifier's `health()`, for a readiness endpoint. */
   health(): VerifierHealth;
+}
+
+/** What an adapter tells the shared handler about its framework's requests. */
+export interface AdapterHooks<Request = unknown> {
+  /**
+   * The `DPoP` header(s), method and URL of a request, for DPoP proofs (RFC 9449 §4.3). Called
+   * only for requests with a DPoP credential. Node-based frameworks:
+   * `(req) => nodeDpopRequest(rawRequest, originalUrl)`. Without it, DPoP requests are refused
+   * (no proof).
+   */
+  dpopRequest?: (request: Request) => DpopRequest;
 }
 
 /**
@@ -101,6 +118,7 @@ export type Failure =
  */
 export function createAuthHandler<User = unknown, Request = unknown>(
   optionsOrVerifier: Verifier | AuthHandlerOptions<User, Request>,
+  hooks: AdapterHooks<Request> = {},
 ): AuthHandler<User, Request> {
   const input = optionsOrVerifier as unknown as Record<string, unknown> | null;
   const isVerifier = typeof input?.authenticate === 'function';
@@ -157,13 +175,15 @@ export function createAuthHandler<User = unknown, Request = unknown>(
   const authenticateNow =
     typeof verifier.authenticateNow === 'function'
       ? verifier.authenticateNow
-      : async (authorization: Authorization) => {
+      : async (authorization: Authorization, dpop?: () => DpopRequest) => {
           try {
-            return await verifier.authenticate(authorization);
+            return await verifier.authenticate(authorization, dpop);
           } catch (error) {
             throw asRefusal(error);
           }
         };
+  // Only a DPoP-enabled verifier gets the request's details, built only if it asks for them.
+  const dpopRequest = verifier.challenge.dpop === undefined ? undefined : hooks.dpopRequest;
 
   return {
     challenge: verifier.challenge,
@@ -172,10 +192,13 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     health: () => verifier.health?.() ?? { ready: true, issuers: [] },
     authenticate(authorization, request) {
       rememberRequest(request, settings);
-      if (optional && !hasBearerCredential(authorization)) return undefined;
+      if (optional && !hasCredential(authorization)) return undefined;
       let outcome: AuthContext | Promise<AuthContext>;
       try {
-        outcome = authenticateNow(authorization);
+        outcome =
+          dpopRequest === undefined
+            ? authenticateNow(authorization)
+            : authenticateNow(authorization, () => dpopRequest(request));
       } catch (error) {
         return Promise.reject(asRefusal(error));
       }
@@ -241,10 +264,11 @@ function asRefusal(error: unknown): GatehouseError {
 }
 
 // Anonymous requests of an optional handler never reach the verifier (no rejection events for
-// them); the core's own parser decides what "no Bearer credential" is. A malformed one (empty
-// token, two credentials) is not "none" and goes on to be refused.
-function hasBearerCredential(authorization: string | readonly string[] | undefined): boolean {
+// them); the core's own parsers decide what "no credential" is. A malformed one (empty token,
+// two credentials) is not "none" and goes on to be refused.
+function hasCredential(authorization: string | readonly string[] | undefined): boolean {
   try {
+    if (extractDpopToken(authorization) !== undefined) return true;
     extractBearerToken(authorization);
     return true;
   } catch (error) {

@@ -6,8 +6,9 @@
  */
 
 /**
- * RFC 6750 §3.1 error codes, plus `unauthorized` (no credentials), `temporarily_unavailable` and
- * RFC 9470 §3 `insufficient_user_authentication`.
+ * RFC 6750 §3.1 error codes, plus `unauthorized` (no credentials), `temporarily_unavailable`,
+ * RFC 9470 §3 `insufficient_user_authentication`, and RFC 9449 §7.1 / §9's `invalid_dpop_proof`
+ * and `use_dpop_nonce`.
  */
 export type ErrorCode =
   | 'unauthorized'
@@ -15,7 +16,9 @@ export type ErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'insufficient_user_authentication'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /** Why a request was refused; stable, for logs and metrics (`onEvent`). */
 export type ErrorReason =
@@ -60,7 +63,30 @@ export type ErrorReason =
   | 'auth_time_missing'
   // temporarily_unavailable
   | 'keys_unavailable'
-  | 'introspection_unavailable';
+  | 'introspection_unavailable'
+  | 'replay_store_unavailable'
+  // DPoP (RFC 9449): invalid_request
+  | 'multiple_dpop_proofs'
+  // DPoP: invalid_token (the token, not the proof, is wrong for a DPoP request)
+  | 'dpop_binding_mismatch'
+  | 'dpop_unbound_token'
+  // DPoP: invalid_dpop_proof
+  | 'dpop_proof_missing'
+  | 'dpop_proof_malformed'
+  | 'dpop_proof_too_large'
+  | 'dpop_type_mismatch'
+  | 'dpop_unsupported_algorithm'
+  | 'dpop_invalid_key'
+  | 'dpop_bad_signature'
+  | 'dpop_missing_claim'
+  | 'dpop_method_mismatch'
+  | 'dpop_url_mismatch'
+  | 'dpop_stale'
+  | 'dpop_token_hash_mismatch'
+  | 'dpop_replayed'
+  // DPoP: use_dpop_nonce
+  | 'dpop_nonce_required'
+  | 'dpop_nonce_invalid';
 
 const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
@@ -69,7 +95,12 @@ const STATUS: Record<ErrorCode, number> = {
   insufficient_scope: 403,
   insufficient_user_authentication: 401,
   temporarily_unavailable: 503,
+  invalid_dpop_proof: 401,
+  use_dpop_nonce: 401,
 };
+
+/** The authentication scheme of a refused credential (RFC 6750 `Bearer`, RFC 9449 `DPoP`). */
+export type AuthScheme = 'Bearer' | 'DPoP';
 
 export interface GatehouseErrorInit {
   /** Scopes that would have been sufficient (insufficient_scope only). */
@@ -82,6 +113,13 @@ export interface GatehouseErrorInit {
   maxAge?: number;
   /** The underlying error, for server-side logs only; never sent to the client. */
   cause?: unknown;
+  /**
+   * The scheme of the refused credential, which decides the challenge that carries `error`.
+   * Default: `DPoP` for the DPoP codes, else `Bearer`.
+   */
+  scheme?: AuthScheme;
+  /** A server nonce for the client's next DPoP proof: sent as `DPoP-Nonce` (RFC 9449 §9). */
+  dpopNonce?: string;
 }
 
 /**
@@ -98,6 +136,8 @@ export class GatehouseError extends Error {
   readonly retryAfter: number | undefined;
   readonly acrValues: readonly string[] | undefined;
   readonly maxAge: number | undefined;
+  readonly scheme: AuthScheme;
+  readonly dpopNonce: string | undefined;
 
   constructor(
     code: ErrorCode,
@@ -114,6 +154,10 @@ export class GatehouseError extends Error {
     this.retryAfter = init.retryAfter;
     this.acrValues = init.acrValues;
     this.maxAge = init.maxAge;
+    this.scheme =
+      init.scheme ??
+      (code === 'invalid_dpop_proof' || code === 'use_dpop_nonce' ? 'DPoP' : 'Bearer');
+    this.dpopNonce = init.dpopNonce;
   }
 }
 
@@ -137,6 +181,11 @@ export interface ChallengeOptions {
   realm?: string;
   /** RFC 9728 §5.1 `resource_metadata`: URL of the protected resource metadata. */
   resourceMetadata?: string;
+  /**
+   * Set when DPoP is accepted (RFC 9449 §7.1): a `DPoP` challenge with `algs` is offered, after
+   * the `Bearer` one unless `bearer` is false (DPoP required).
+   */
+  dpop?: { algorithms: readonly string[]; bearer: boolean };
 }
 
 export interface HttpErrorResponse {
@@ -163,6 +212,8 @@ export function toHttpResponse(
   } else {
     headers['www-authenticate'] = challengeHeader(error, challenge);
   }
+  // RFC 9449 §8: at most one DPoP-Nonce; the nonce alphabet (NQCHAR) needs no quoting.
+  if (error.dpopNonce !== undefined) headers['dpop-nonce'] = error.dpopNonce;
   return {
     status: error.status,
     headers,
@@ -170,26 +221,46 @@ export function toHttpResponse(
   };
 }
 
+/**
+ * One challenge per accepted scheme, comma-separated in one field value (RFC 9110 §11.6.1);
+ * the error parameters go on the challenge of the scheme the refused credential used
+ * (RFC 9449 §7.1: `DPoP algs="…", error="…", error_description="…"`).
+ */
 function challengeHeader(error: GatehouseError, challenge: ChallengeOptions): string {
-  const params: string[] = [];
-  if (challenge.realm !== undefined) params.push(`realm=${quote(challenge.realm)}`);
+  const common: string[] = [];
+  if (challenge.realm !== undefined) common.push(`realm=${quote(challenge.realm)}`);
   if (challenge.resourceMetadata !== undefined) {
-    params.push(`resource_metadata=${quote(challenge.resourceMetadata)}`);
+    common.push(`resource_metadata=${quote(challenge.resourceMetadata)}`);
   }
+  const dpop = challenge.dpop;
+  const challenges: string[] = [];
+  const bearerRefused = error.scheme === 'Bearer' && error.code !== 'unauthorized';
+  if (dpop === undefined || dpop.bearer || bearerRefused) {
+    challenges.push(scheme('Bearer', [...common, ...errorParams(error, 'Bearer')]));
+  }
+  if (dpop !== undefined || error.scheme === 'DPoP') {
+    const algs = dpop === undefined ? [] : [`algs=${quote(dpop.algorithms.join(' '))}`];
+    challenges.push(scheme('DPoP', [...common, ...algs, ...errorParams(error, 'DPoP')]));
+  }
+  return challenges.join(', ');
+}
+
+const scheme = (name: AuthScheme, params: readonly string[]) =>
+  params.length ? `${name} ${params.join(', ')}` : name;
+
+function errorParams(error: GatehouseError, forScheme: AuthScheme): string[] {
   // RFC 6750 §3.1: a request without credentials gets no error code.
-  if (error.code !== 'unauthorized') {
-    params.push(`error="${error.code}"`);
-    params.push(`error_description=${quote(error.description)}`);
-    if (error.code === 'insufficient_scope' && error.scope?.length) {
-      params.push(`scope=${quote(error.scope.join(' '))}`);
-    }
-    // RFC 9470 §3 shows both as quoted strings; a client may be asked for both at once.
-    if (error.code === 'insufficient_user_authentication') {
-      if (error.acrValues?.length) params.push(`acr_values=${quote(error.acrValues.join(' '))}`);
-      if (error.maxAge !== undefined) params.push(`max_age="${error.maxAge}"`);
-    }
+  if (error.code === 'unauthorized' || error.scheme !== forScheme) return [];
+  const params = [`error="${error.code}"`, `error_description=${quote(error.description)}`];
+  if (error.code === 'insufficient_scope' && error.scope?.length) {
+    params.push(`scope=${quote(error.scope.join(' '))}`);
   }
-  return params.length ? `Bearer ${params.join(', ')}` : 'Bearer';
+  // RFC 9470 §3 shows both as quoted strings; a client may be asked for both at once.
+  if (error.code === 'insufficient_user_authentication') {
+    if (error.acrValues?.length) params.push(`acr_values=${quote(error.acrValues.join(' '))}`);
+    if (error.maxAge !== undefined) params.push(`max_age="${error.maxAge}"`);
+  }
+  return params;
 }
 
 /**

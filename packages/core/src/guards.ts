@@ -3,7 +3,7 @@ import { readClaim } from './claim-path.js';
 import { type ClaimRules, matchesRule } from './claims.js';
 import { GatehouseConfigError } from './config-error.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
-import { type ErrorReason, GatehouseError } from './errors.js';
+import { type AuthScheme, type ErrorReason, GatehouseError } from './errors.js';
 import { settingsOf, warnGuardWithoutAuth } from './internal/request-state.js';
 import { claimRules, duration, parseOrThrow } from './options.js';
 import { hasAnyRole, hasRoles } from './roles.js';
@@ -55,7 +55,7 @@ export function scopeGuard(scopes: readonly string[], mode: ScopeMode = 'all'): 
       mode === 'all'
         ? 'the token lacks a required scope'
         : 'the token has none of the accepted scopes',
-      { scope: required },
+      { scope: required, scheme: schemeOf(context) },
     );
   };
 }
@@ -102,9 +102,13 @@ export function roleGuard(roles: readonly string[], mode: RoleMode = 'all'): Gua
       mode === 'all'
         ? `the token lacks a required role (needs: ${listed})`
         : `the token has none of the accepted roles (one of: ${listed})`,
+      { scheme: schemeOf(context) },
     );
   };
 }
+
+/** RFC 9449 §7.1: a refusal of a DPoP request is answered on the DPoP challenge. */
+const schemeOf = (auth: AuthContext): AuthScheme => (auth.dpop === undefined ? 'Bearer' : 'DPoP');
 
 /**
  * A guard that requires claim values (same rules as the verifier's `claims` option:
@@ -130,6 +134,7 @@ export function claimGuard(rules: ClaimRules): Guard {
           'insufficient_scope',
           'claim_mismatch',
           `the "${safeName(claim)}" claim does not allow this request`,
+          { scheme: schemeOf(context) },
         );
       }
     }
@@ -187,13 +192,15 @@ export function authenticationGuard(requirements: AuthenticationRequirements): G
     parsed.maxAge === undefined
       ? undefined
       : Math.floor(parseDurationSeconds(parsed.maxAge) as number);
-  const refuse = (reason: ErrorReason, description: string) =>
-    new GatehouseError('insufficient_user_authentication', reason, description, {
-      ...(acr === undefined ? {} : { acrValues: acr }),
-      ...(maxAge === undefined ? {} : { maxAge }),
-    });
   return (auth, request) => {
-    const { claims } = requireAuthContext(auth, request, name);
+    const context = requireAuthContext(auth, request, name);
+    const { claims } = context;
+    const refuse = (reason: ErrorReason, description: string) =>
+      new GatehouseError('insufficient_user_authentication', reason, description, {
+        ...(acr === undefined ? {} : { acrValues: acr }),
+        ...(maxAge === undefined ? {} : { maxAge }),
+        scheme: schemeOf(context),
+      });
     if (acr && !(typeof claims.acr === 'string' && acr.includes(claims.acr))) {
       throw refuse('acr_not_accepted', 'a different authentication level is required');
     }

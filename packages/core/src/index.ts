@@ -7,8 +7,15 @@ export { readClaim } from './claim-path.js';
 export type { ClaimRule, ClaimRules } from './claims.js';
 export { GatehouseConfigError } from './config-error.js';
 export { DEFAULTS } from './defaults.js';
+export type { DpopOptions } from './dpop/options.js';
+export { DPOP_DEFAULTS } from './dpop/options.js';
+export type { DpopRequest } from './dpop/proof.js';
+export type { MemoryReplayStoreOptions, ReplayStore } from './dpop/replay-store.js';
+export { createMemoryReplayStore, ReplayStoreFullError } from './dpop/replay-store.js';
 export type { Duration } from './duration.js';
+export { parseDurationSeconds } from './duration.js';
 export type {
+  AuthScheme,
   ChallengeOptions,
   ErrorCode,
   ErrorReason,
@@ -36,6 +43,7 @@ export type { KeyStoreHealth } from './jwks.js';
 export type { Logger } from './logging.js';
 export { LOG_REPEAT_MS } from './logging.js';
 export type { VerifierOptions } from './options.js';
+export { parseOrThrow } from './options.js';
 export type { IssuerFailure, Readiness, VerifierHealth } from './readiness.js';
 export { GatehouseReadinessError } from './readiness.js';
 export type {
@@ -54,6 +62,7 @@ export type { MeterProviderLike, TelemetryOptions } from './telemetry.js';
 export type {
   AuthContext,
   Authorization,
+  DpopRequestSource,
   EventListener,
   GatehouseEvent,
   JwtClaims,

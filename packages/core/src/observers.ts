@@ -9,7 +9,7 @@ import { emit } from './internal/emit.js';
 import { createLogListener, logConfigWarnings } from './logging.js';
 import type { ResolvedOptions } from './options.js';
 import { Telemetry } from './telemetry.js';
-import type { AuthContext, Authorization, EventListener } from './types.js';
+import type { AuthContext, Authorization, DpopRequestSource, EventListener } from './types.js';
 
 export interface Observers {
   /** Every listener in one; `undefined` when nobody listens. */
@@ -43,21 +43,31 @@ export function observeVerifier(
   telemetry: Telemetry,
   plain: {
     verifyNow: Now<string>;
-    authenticateNow: Now<Authorization>;
+    authenticateNow: (
+      authorization: Authorization,
+      request?: DpopRequestSource,
+    ) => AuthContext | Promise<AuthContext>;
     verifyIdToken: (token: string, options: IdTokenOptions) => Promise<AuthContext>;
     cached: boolean;
   },
 ) {
   const verifyNow = telemetry.observe(plain.verifyNow, plain.cached);
-  const authenticateNow = telemetry.observe(plain.authenticateNow, plain.cached);
+  // One input for `observe`: the header and, for DPoP, what the proof is checked against.
+  const authenticateNow = telemetry.observe(
+    ([authorization, request]: [Authorization, DpopRequestSource | undefined]) =>
+      plain.authenticateNow(authorization, request),
+    plain.cached,
+  );
   const verifyIdToken = telemetry.observe(
     ([token, options]: [string, IdTokenOptions]) => plain.verifyIdToken(token, options),
     false,
   );
   return {
     verify: (token: string) => Promise.resolve(verifyNow(token)),
-    authenticate: (authorization: Authorization) => Promise.resolve(authenticateNow(authorization)),
-    authenticateNow,
+    authenticate: (authorization: Authorization, request?: DpopRequestSource) =>
+      Promise.resolve(authenticateNow([authorization, request])),
+    authenticateNow: (authorization: Authorization, request?: DpopRequestSource) =>
+      authenticateNow([authorization, request]),
     verifyIdToken: (token: string, options: IdTokenOptions) =>
       Promise.resolve(verifyIdToken([token, options])),
   };

@@ -10,6 +10,12 @@ import { claimPathProblem } from './claim-path.js';
 import type { ClaimRules } from './claims.js';
 import { GatehouseConfigError } from './config-error.js';
 import { DEFAULTS } from './defaults.js';
+import {
+  type DpopOptions,
+  type DpopSettings,
+  dpopOptionSchema,
+  resolveDpopOptions,
+} from './dpop/options.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
 import { type FetchLike, urlProblem } from './internal/fetch-json.js';
@@ -126,6 +132,11 @@ export interface VerifierOptions {
    * `true`: the global providers. Default off (then it costs nothing). See "Metrics and traces".
    */
   telemetry?: boolean | TelemetryOptions;
+  /**
+   * DPoP (RFC 9449): `true` accepts `Authorization: DPoP` with a proof next to Bearer; an object
+   * tunes it (`required`, `algorithms`, `nonce`, `replayStore`…, see `DpopOptions`). Off by default.
+   */
+  dpop?: boolean | DpopOptions;
 }
 
 /** Options after validation: durations in milliseconds, lists as sets. */
@@ -151,6 +162,8 @@ export interface ResolvedOptions extends TypePolicy {
   onEvent: EventListener | undefined;
   logger: Logger | undefined;
   telemetry: TelemetryOptions | undefined;
+  /** DPoP settings; `undefined` when DPoP is off. */
+  dpop: DpopSettings | undefined;
 }
 
 const url = z.string().superRefine((value, ctx) => {
@@ -272,6 +285,7 @@ const schema = z.strictObject({
     .optional(),
   logger: loggerSchema.optional(),
   telemetry: telemetrySchema.optional(),
+  dpop: dpopOptionSchema.optional(),
 });
 
 type Issue = { path: string; message: string };
@@ -373,6 +387,8 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     options.audience,
   );
   if (metadataIssues.length) throw new GatehouseConfigError(metadataIssues);
+  const clockToleranceMs = durationMs(options.clockTolerance, DEFAULTS.clockTolerance);
+  const dpop = resolveDpopOptions(options.dpop as DpopOptions | undefined, clockToleranceMs);
 
   return {
     issuers,
@@ -385,7 +401,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     keys: options.keys,
     secret,
     algorithms: new Set(issuers.flatMap((entry) => [...entry.algorithms])),
-    clockToleranceMs: durationMs(options.clockTolerance, DEFAULTS.clockTolerance),
+    clockToleranceMs,
     maxTokenAgeMs:
       options.maxTokenAge === undefined ? undefined : durationMs(options.maxTokenAge, 0),
     maxTokenLength: options.maxTokenLength ?? DEFAULTS.maxTokenLength,
@@ -416,10 +432,14 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
                 ? options.resourceMetadata
                 : options.resourceMetadata.url,
           }),
+      ...(dpop === undefined
+        ? {}
+        : { dpop: { algorithms: dpop.algorithms, bearer: !dpop.required } }),
     },
     onEvent: options.onEvent,
     logger: options.logger,
     telemetry: options.telemetry === false ? undefined : options.telemetry,
+    dpop,
   };
 }
 

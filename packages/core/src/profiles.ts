@@ -28,6 +28,21 @@ export function accessTokenProfile(config: ResolvedOptions): Profile {
 }
 
 /**
+ * RFC 9449 §7: an access token presented with a DPoP proof. It may (and, checked with the proof,
+ * must) carry `cnf`; it has a cache of its own, so a bound token verified here can never be a
+ * cache hit for a Bearer request.
+ */
+export function boundTokenProfile(config: ResolvedOptions): Profile {
+  return {
+    ...accessTokenProfile(config),
+    checkClaims(claims) {
+      checkRequiredClaims(claims, config.requiredClaims);
+      if (config.claimRules) checkClaimRules(claims, config.claimRules);
+    },
+  };
+}
+
+/**
  * OIDC Core §3.1.3.7: an ID token, whose audience is a client rather than this API
  * (`checkIdTokenClaims` checks it). Never cached.
  */

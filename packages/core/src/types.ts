@@ -1,3 +1,4 @@
+import type { DpopRequest } from './dpop/proof.js';
 import type { ChallengeOptions, ErrorCode, ErrorReason } from './errors.js';
 import type { IdTokenOptions } from './id-token.js';
 import type { VerifierHealth } from './readiness.js';
@@ -51,6 +52,11 @@ export interface AuthContext<User = unknown> {
   roles: readonly string[];
   /** From `resolveUser`, when configured. */
   user?: User;
+  /**
+   * Set when the request used DPoP (RFC 9449): `jkt`, the thumbprint of the proof key (equal to
+   * the token's `cnf.jkt`), and `nonce`, a fresh server nonce the adapter sends as `DPoP-Nonce`.
+   */
+  dpop?: { jkt: string; nonce?: string };
 }
 
 /**
@@ -112,6 +118,9 @@ export type EventListener = (event: GatehouseEvent) => void;
 /** An `Authorization` header value: Node gives a string, or an array when it was repeated. */
 export type Authorization = string | readonly string[] | undefined;
 
+/** What a DPoP proof is checked against: the request's details, or a function giving them. */
+export type DpopRequestSource = DpopRequest | (() => DpopRequest);
+
 /** Verifies access tokens (and, on request, ID tokens) of the configured issuers. */
 export interface Verifier {
   /**
@@ -124,14 +133,22 @@ export interface Verifier {
    * Extracts the Bearer token from an `Authorization` header value (RFC 6750 §2.1) and verifies
    * it. Throws `GatehouseError` `unauthorized` when there is no Bearer credential at all,
    * `invalid_request` when it is malformed, else as `verify`.
+   *
+   * With `dpop` on, an `Authorization: DPoP` credential is accepted too (RFC 9449 §7): `request`
+   * then gives the `DPoP` header, method and URL its proof is checked against (a function is
+   * called only for a DPoP credential), and the result has `dpop` set. With `dpop.required`, a
+   * Bearer credential counts as none.
    */
-  authenticate(authorization: Authorization): Promise<AuthContext>;
+  authenticate(authorization: Authorization, request?: DpopRequestSource): Promise<AuthContext>;
   /**
    * `authenticate` for adapters: the same answer, but a verified-token cache hit is given as the
    * `AuthContext` itself, not a promise, so the commonest request costs no microtask. Refusals
    * are a rejected promise; it never throws. Optional for verifiers of your own.
    */
-  authenticateNow?(authorization: Authorization): AuthContext | Promise<AuthContext>;
+  authenticateNow?(
+    authorization: Authorization,
+    request?: DpopRequestSource,
+  ): AuthContext | Promise<AuthContext>;
   /**
    * Verifies an OpenID Connect ID token (OIDC Core §3.1.3.7) of a configured issuer, for APIs
    * that receive one to cross-reference a user. Never cached; an access token (`typ: at+jwt`) is

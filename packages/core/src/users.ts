@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { userResolverSchema } from './adapter-options.js';
 import { DEFAULTS } from './defaults.js';
 import type { Duration } from './duration.js';
-import { invalidToken } from './errors.js';
+import { GatehouseError } from './errors.js';
 import { durationMs, parseOrThrow } from './options.js';
 import type { AuthContext } from './types.js';
 
@@ -120,7 +120,14 @@ export function createUserResolver<User = unknown, Request = unknown>(
   const resolveNow = async (auth: AuthContext, request: Request, key: string | undefined) => {
     const user = await lookup(auth, request, key);
     if (user === undefined && reject) {
-      throw invalidToken('unknown_subject', 'the token subject is not a known user');
+      throw new GatehouseError(
+        'invalid_token',
+        'unknown_subject',
+        'the token subject is not a known user',
+        {
+          scheme: auth.dpop === undefined ? 'Bearer' : 'DPoP',
+        },
+      );
     }
     return { ...auth, user };
   };

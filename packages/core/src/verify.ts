@@ -1,6 +1,9 @@
 import { toAuthContext } from './auth-context.js';
 import { extractBearerToken } from './bearer.js';
 import { checkClaimRules } from './claims.js';
+import { authenticateDpop, extractDpopToken } from './dpop/authenticate.js';
+import type { DpopSettings } from './dpop/options.js';
+import type { DpopRequest } from './dpop/proof.js';
 import { GatehouseError, invalidToken, isGatehouseError } from './errors.js';
 import { emit } from './internal/emit.js';
 import { IssuerResolver } from './internal/issuer-resolver.js';
@@ -10,9 +13,9 @@ import { keyStoreFor } from './key-stores.js';
 import { createObservers, observeVerifier } from './observers.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
 import { precheck } from './precheck.js';
-import { accessTokenProfile, idTokenProfile, type Profile } from './profiles.js';
+import { accessTokenProfile, boundTokenProfile, idTokenProfile, type Profile } from './profiles.js';
 import { healthOf, loadAll } from './readiness.js';
-import type { AuthContext, Authorization, Verifier } from './types.js';
+import type { AuthContext, Authorization, DpopRequestSource, Verifier } from './types.js';
 
 /**
  * Builds a verifier. Options are validated here, once: a bad option throws
@@ -35,6 +38,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     onEvent: config.onEvent,
   });
   const access = accessTokenProfile(config);
+  const bound = config.dpop && boundTokenProfile(config);
 
   async function run(token: string, profile: Profile): Promise<AuthContext> {
     try {
@@ -81,8 +85,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * claim predicates here (they may consult state that changed, such as a deny-list). Throws the
    * refusal a fresh verification would give.
    */
-  function cached(token: string): AuthContext | undefined {
-    const entry = access.cache?.get(token, Date.now());
+  function cached(token: string, profile: Profile = access): AuthContext | undefined {
+    const entry = profile.cache?.get(token, Date.now());
     if (entry === undefined || config.claimPredicates === undefined) return entry?.auth;
     try {
       checkClaimRules(entry.auth.claims, config.claimPredicates);
@@ -93,7 +97,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   /** `authenticate`, but a cache hit is the `AuthContext` itself rather than a promise. */
-  function authenticateNow(authorization: Authorization): AuthContext | Promise<AuthContext> {
+  function authenticateNow(
+    authorization: Authorization,
+    request?: DpopRequestSource,
+  ): AuthContext | Promise<AuthContext> {
+    if (config.dpop !== undefined) {
+      const answer = authenticateDpopNow(config.dpop, authorization, request);
+      if (answer !== undefined) return answer;
+    }
     try {
       // The usual spelling needs no parsing: a cached token is a valid b64token by construction.
       if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
@@ -110,6 +121,43 @@ export function createVerifier(options: VerifierOptions): Verifier {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * The answer to a DPoP credential, or to any credential when DPoP is required; `undefined`
+   * when the Bearer path is to answer.
+   */
+  function authenticateDpopNow(
+    settings: DpopSettings,
+    authorization: Authorization,
+    request: DpopRequestSource | undefined,
+  ): Promise<AuthContext> | undefined {
+    let token: string | undefined;
+    let http: DpopRequest | undefined;
+    try {
+      token = extractDpopToken(authorization);
+      if (token === undefined) {
+        if (!settings.required) return undefined;
+        throw new GatehouseError(
+          'unauthorized',
+          'missing_credentials',
+          'a DPoP-bound access token and its proof are required',
+        );
+      }
+      http = typeof request === 'function' ? request() : request;
+    } catch (error) {
+      return Promise.reject(refusal(error));
+    }
+    const profile = bound as Profile;
+    return authenticateDpop(
+      {
+        token,
+        request: http,
+        verifyToken: (presented) => cached(presented, profile) ?? run(presented, profile),
+        refuse: refusal,
+      },
+      settings,
+    );
   }
 
   /** `verify`, but a cache hit is the `AuthContext` itself rather than a promise (telemetry). */
@@ -129,7 +177,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
         return Promise.reject(error);
       }
     },
-    authenticate: (authorization) => Promise.resolve(authenticateNow(authorization)),
+    authenticate: (authorization, request) =>
+      Promise.resolve(authenticateNow(authorization, request)),
     authenticateNow,
     verifyIdToken: (token, idOptions) => run(token, idTokenProfile(config, idOptions)),
     ready: () => loadAll(issuers.stores()),

@@ -16,6 +16,7 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  nodeDpopRequest,
   roleGuard,
   scopeGuard,
   toResourceMetadata,
@@ -51,12 +52,15 @@ export type RequireAuthOptions<User = unknown> = GatehouseOptions<User>;
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | GatehouseOptions<User>,
 ): RequestHandler & Readiness {
-  const handler = createAuthHandler<User, Request>(optionsOrVerifier);
+  const handler = createAuthHandler<User, Request>(optionsOrVerifier, {
+    dpopRequest: (req) => nodeDpopRequest(req, req.originalUrl),
+  });
   const middleware: RequestHandler = (req, res, next) => {
     whenAuthenticated(
       handler.authenticate(authorizationHeader(req.rawHeaders), req),
       (auth) => {
         if (auth) req.auth = auth;
+        if (auth?.dpop?.nonce !== undefined) res.setHeader('dpop-nonce', auth.dpop.nonce);
         next();
       },
       (error) => fail(error, req, res, next),

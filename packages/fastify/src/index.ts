@@ -15,6 +15,7 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  nodeDpopRequest,
   roleGuard,
   scopeGuard,
   toResourceMetadata,
@@ -40,7 +41,9 @@ export type GuardHook = (request: FastifyRequest, reply: FastifyReply) => Promis
 
 const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, options) => {
   const { awaitReady, handlerOptions } = splitAwaitReady(options);
-  const handler = createAuthHandler<unknown, FastifyRequest>(handlerOptions);
+  const handler = createAuthHandler<unknown, FastifyRequest>(handlerOptions, {
+    dpopRequest: (request) => nodeDpopRequest(request.raw, request.originalUrl),
+  });
   if (awaitReady) await handler.ready();
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined);
   // Callback style, not `async`: on a cache hit the request goes on without a promise.
@@ -49,6 +52,7 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
       handler.authenticate(authorizationHeader(request.raw.rawHeaders), request),
       (auth) => {
         request.auth = auth;
+        if (auth?.dpop?.nonce !== undefined) reply.header('dpop-nonce', auth.dpop.nonce);
         done();
       },
       (error) => {

@@ -16,6 +16,7 @@ import {
   createAuthHandler,
   failureFor,
   type Guard,
+  nodeDpopRequest,
   roleGuard,
   scopeGuard,
   toResourceMetadata,
@@ -51,13 +52,16 @@ export type RequireAuthOptions<User = unknown> = GatehouseOptions<User>;
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | GatehouseOptions<User>,
 ): Middleware & Readiness {
-  const handler = createAuthHandler<User, Context>(optionsOrVerifier);
+  const handler = createAuthHandler<User, Context>(optionsOrVerifier, {
+    dpopRequest: (ctx) => nodeDpopRequest(ctx.req, ctx.originalUrl),
+  });
   // Not `async`: on a cache hit the request goes on to `next()` without an extra promise.
   const middleware: Middleware = (ctx, next) =>
     whenAuthenticated<User, unknown>(
       handler.authenticate(authorizationHeader(ctx.req.rawHeaders), ctx),
       (auth) => {
         if (auth) ctx.state.auth = auth;
+        if (auth?.dpop?.nonce !== undefined) ctx.set('dpop-nonce', auth.dpop.nonce);
         return next();
       },
       (error) => fail(error, ctx),

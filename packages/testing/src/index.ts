@@ -1,3 +1,5 @@
+export type { DpopAlg, DpopKey, DpopProofOptions } from './dpop.js';
+export { createDpopKey } from './dpop.js';
 export { createTestIssuer } from './issuer.js';
 export type { JwsPayload } from './jws.js';
 export { SUPPORTED_ALGORITHMS } from './keys.js';

@@ -22,3 +22,34 @@ export function parseChallenge(header: string | null): Challenge | null {
   }
   return { scheme: match[1] ?? '', params };
 }
+
+/**
+ * Parses a `WWW-Authenticate` value holding several challenges (RFC 9110 §11.6.1), such as
+ * `Bearer realm="api", DPoP algs="ES256", error="invalid_dpop_proof"`, in order.
+ */
+export function parseChallenges(header: string | null): Challenge[] {
+  const challenges: Challenge[] = [];
+  if (header === null) return challenges;
+  const param = /[\s,]*([!#$%&'*+.^_`|~\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/y;
+  const scheme = /[\s,]*([!#$%&'*+.^_`|~\w-]+)/y;
+  let at = 0;
+  while (at < header.length && /\S/.test(header.slice(at))) {
+    param.lastIndex = at;
+    const found = param.exec(header);
+    const current = challenges[challenges.length - 1];
+    if (found && current) {
+      current.params[(found[1] ?? '').toLowerCase()] = (found[2] ?? found[3] ?? '').replace(
+        /\\(.)/g,
+        '$1',
+      );
+      at = param.lastIndex;
+      continue;
+    }
+    scheme.lastIndex = at;
+    const name = scheme.exec(header);
+    if (!name) break;
+    challenges.push({ scheme: name[1] ?? '', params: {} });
+    at = scheme.lastIndex;
+  }
+  return challenges;
+}

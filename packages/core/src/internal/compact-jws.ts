@@ -110,7 +110,8 @@ function deepFreeze<T extends object>(root: T): T {
   return root;
 }
 
-function decodeObject(segment: string): Record<string, unknown> | undefined {
+/** A base64url segment holding a JSON object, or `undefined` (also used for DPoP proofs). */
+export function decodeObject(segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
     return typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -23,6 +23,8 @@ export const DIGEST: Record<string, string | null> = {
   ES256: 'sha256',
   ES384: 'sha384',
   ES512: 'sha512',
+  // secp256k1 (RFC 8812 §3.2): DPoP proofs only; no access-token key set ever offers it.
+  ES256K: 'sha256',
   EdDSA: null,
   HS256: 'sha256',
   HS384: 'sha384',
@@ -30,7 +32,12 @@ export const DIGEST: Record<string, string | null> = {
 };
 
 // RFC 7518 §3.4: R and S as fixed-size big-endian integers, concatenated.
-const ECDSA_SIGNATURE_BYTES: Record<string, number> = { ES256: 64, ES384: 96, ES512: 132 };
+const ECDSA_SIGNATURE_BYTES: Record<string, number> = {
+  ES256: 64,
+  ES256K: 64,
+  ES384: 96,
+  ES512: 132,
+};
 
 /**
  * node:crypto's key input for a JWS `alg` (signing or verifying): PSS padding with a
