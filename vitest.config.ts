@@ -14,6 +14,10 @@ export default defineConfig({
       '@gatehouse/express': src('express'),
       '@gatehouse/koa': src('koa'),
       '@gatehouse/fastify': src('fastify'),
+      '@gatehouse/fetch/hono': fileURLToPath(
+        new URL('./packages/fetch/src/hono.ts', import.meta.url),
+      ),
+      '@gatehouse/fetch': src('fetch'),
     },
   },
   test: {

@@ -1,0 +1,92 @@
+import {
+  type AuthContext,
+  type ClaimRules,
+  claimGuard,
+  createAuthHandler,
+  failureFor,
+  type Guard,
+  scopeGuard,
+  type Verifier,
+  whenAuthenticated,
+} from '@gatehouse/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import { type RequireAuthOptions, toResponse } from './authenticate.js';
+
+export type { RequireAuthOptions } from './authenticate.js';
+
+/**
+ * The Hono environment `requireAuth` sets: `c.get('auth')` (or `c.var.auth`) is the
+ * `AuthContext`, `undefined` on optional routes without a token. Give it to `new Hono<…>()`
+ * (or intersect it with your own `Env`) to type it in handlers.
+ */
+export interface GatehouseEnv<User = unknown> {
+  Variables: { auth: AuthContext<User> | undefined };
+}
+
+/**
+ * Hono middleware: authenticates every request it sees with its Bearer token (RFC 6750) and sets
+ * `c.get('auth')`. Options are validated now: a bad one throws `GatehouseConfigError`.
+ *
+ * Refusals are `toHttpResponse` answers returned here (401/400/403/503 with `WWW-Authenticate`),
+ * or with `errors: 'delegate'` thrown to `app.onError` after setting the challenge headers with
+ * `c.header()` (kept on the answer `onError` builds with `c.json()`/`c.text()`). An error thrown by
+ * `resolveUser` always goes to `app.onError`, unchanged.
+ *
+ * Does not: read tokens from the query string, cookies or body; answer 500 for anything it refuses.
+ */
+export function requireAuth<User = unknown>(
+  optionsOrVerifier: Verifier | RequireAuthOptions<User>,
+): MiddlewareHandler<GatehouseEnv<User>> {
+  const handler = createAuthHandler<User, Request>(optionsOrVerifier);
+  return async (c, next) => {
+    const request = c.req.raw;
+    const refusal = await whenAuthenticated<User, Response | undefined>(
+      handler.authenticate(request.headers.get('authorization') ?? undefined, request),
+      (auth) => {
+        c.set('auth', auth);
+        return undefined;
+      },
+      (error) => refuse(error, c),
+    );
+    if (refusal) return refusal;
+    await next();
+  };
+}
+
+/** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */
+export const requireScopes = (...scopes: string[]): MiddlewareHandler<GatehouseEnv> =>
+  toMiddleware(scopeGuard(scopes, 'all'));
+
+/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
+export const requireAnyScope = (...scopes: string[]): MiddlewareHandler<GatehouseEnv> =>
+  toMiddleware(scopeGuard(scopes, 'any'));
+
+/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
+export const requireClaims = (rules: ClaimRules): MiddlewareHandler<GatehouseEnv> =>
+  toMiddleware(claimGuard(rules));
+
+/**
+ * `c.get('auth')`, typed with your user type, for apps whose `Env` does not include
+ * `GatehouseEnv`. `undefined` on routes without `requireAuth`, or optional ones without a token.
+ */
+export const getAuth = <User = unknown>(c: Context): AuthContext<User> | undefined =>
+  (c as Context<GatehouseEnv<User>>).get('auth');
+
+const toMiddleware =
+  (guard: Guard): MiddlewareHandler<GatehouseEnv> =>
+  async (c, next) => {
+    try {
+      guard(c.get('auth'), c.req.raw);
+    } catch (error) {
+      return refuse(error, c);
+    }
+    await next();
+  };
+
+/** The refusal's `Response`, or (delegated) its headers set on `c` and the error thrown on. */
+function refuse(error: unknown, c: Context): Response {
+  const failure = failureFor(error, c.req.raw);
+  if (failure.action === 'respond') return toResponse(failure.response);
+  for (const [name, value] of Object.entries(failure.headers)) c.header(name, value);
+  throw failure.error;
+}

@@ -1,0 +1,18 @@
+export type {
+  Authenticate,
+  AuthResult,
+  RequestGuard,
+  RequireAuthOptions,
+} from './authenticate.js';
+export {
+  refusalHeaders,
+  refusalResponse,
+  requireAnyScope,
+  requireAuth,
+  requireClaims,
+  requireScopes,
+  toRequestGuard,
+  toResponse,
+} from './authenticate.js';
+export type { RouteContext } from './handlers.js';
+export { withAuth, withRouteAuth } from './handlers.js';
