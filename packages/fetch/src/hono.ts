@@ -53,16 +53,19 @@ export function requireAuth<User = unknown>(
   };
 }
 
+// Guards are typed for any `Env` (Hono leaves `any` out when it merges a route's middleware
+// types), so they never narrow the `auth` variable your app's `Env` declares.
+
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */
-export const requireScopes = (...scopes: string[]): MiddlewareHandler<GatehouseEnv> =>
+export const requireScopes = (...scopes: string[]): MiddlewareHandler =>
   toMiddleware(scopeGuard(scopes, 'all'));
 
 /** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
-export const requireAnyScope = (...scopes: string[]): MiddlewareHandler<GatehouseEnv> =>
+export const requireAnyScope = (...scopes: string[]): MiddlewareHandler =>
   toMiddleware(scopeGuard(scopes, 'any'));
 
 /** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
-export const requireClaims = (rules: ClaimRules): MiddlewareHandler<GatehouseEnv> =>
+export const requireClaims = (rules: ClaimRules): MiddlewareHandler =>
   toMiddleware(claimGuard(rules));
 
 /**
@@ -73,10 +76,10 @@ export const getAuth = <User = unknown>(c: Context): AuthContext<User> | undefin
   (c as Context<GatehouseEnv<User>>).get('auth');
 
 const toMiddleware =
-  (guard: Guard): MiddlewareHandler<GatehouseEnv> =>
+  (guard: Guard): MiddlewareHandler =>
   async (c, next) => {
     try {
-      guard(c.get('auth'), c.req.raw);
+      guard(getAuth(c), c.req.raw);
     } catch (error) {
       return refuse(error, c);
     }
