@@ -34,6 +34,8 @@ export function parseDurationSeconds(value: Duration): number | undefined {
   const match = PATTERN.exec(value.trim());
   if (!match) return undefined;
   const unit = match[2]?.toLowerCase() ?? 's';
-  const factor = UNIT_SECONDS[unit];
-  return factor === undefined ? undefined : Number(match[1]) * factor;
+  // Own keys only: `'5 constructor'` must not find Object.prototype's members.
+  if (!Object.hasOwn(UNIT_SECONDS, unit)) return undefined;
+  const seconds = Number(match[1]) * (UNIT_SECONDS[unit] as number);
+  return Number.isFinite(seconds) ? seconds : undefined;
 }

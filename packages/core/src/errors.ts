@@ -46,6 +46,7 @@ export type ErrorReason =
   | 'azp_mismatch'
   | 'auth_time_too_old'
   | 'unknown_subject'
+  | 'sender_constrained'
   // insufficient_scope
   | 'insufficient_scope'
   // temporarily_unavailable

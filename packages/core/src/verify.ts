@@ -270,8 +270,8 @@ function toAuthContext(
     typeof clientIdClaim === 'string' ? clientIdClaim : typeof azp === 'string' ? azp : undefined;
   const auth: AuthContext = {
     token,
-    header, // already frozen: decodeCompactJws shares it between tokens
-    claims: Object.freeze(claims),
+    header, // header and claims come deeply frozen from decodeCompactJws
+    claims,
     issuer,
     scopes: Object.freeze(extractScopes(claims)),
   };

@@ -48,4 +48,60 @@ describe('decodeCompactJws', () => {
       expect(decodeCompactJws(jws(header, { i }), MAX).header).toEqual(header);
     }
   });
+
+  it('accepts only the canonical spelling of a segment (RFC 7515 §2, RFC 4648 §3.5)', () => {
+    const header = b64({ alg: 'ES256' });
+    const payload = b64({ sub: 'a' });
+    // 2 bytes → 3 characters, 2 bits unused; 1 byte → 2 characters, 4 bits unused.
+    const two = Buffer.from([0xff, 0xfe]).toString('base64url');
+    const one = Buffer.from([0xff]).toString('base64url');
+    expect(decodeCompactJws(`${header}.${payload}.${two}`, MAX).signature).toHaveLength(2);
+    expect(decodeCompactJws(`${header}.${payload}.${one}`, MAX).signature).toHaveLength(1);
+    const spellings = (canonical: string, unused: number) =>
+      Array.from({ length: 2 ** unused }, (_, extra) => {
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        const last = alphabet.indexOf(canonical.at(-1) as string);
+        return canonical.slice(0, -1) + alphabet[last | extra];
+      }).slice(1);
+    for (const variant of [...spellings(two, 2), ...spellings(one, 4)]) {
+      for (const token of [
+        `${header}.${payload}.${variant}`,
+        `${header}.${variant}.c2ln`,
+        `${variant}.${payload}.c2ln`,
+      ]) {
+        expect(() => decodeCompactJws(token, MAX)).toThrow(
+          expect.objectContaining({ reason: 'malformed_token' }),
+        );
+      }
+    }
+    expect(() => decodeCompactJws(`${header}.${payload}.c2lnA`, MAX)).toThrow(
+      expect.objectContaining({ reason: 'malformed_token' }),
+    );
+  });
+
+  it('freezes header and claims all the way down, and drops own __proto__ members', () => {
+    const header = { alg: 'RS256', kid: 'deep', jwk: { kty: 'EC', x5c: ['a'] } };
+    const json =
+      '{"sub":"a","realm_access":{"roles":["user"]},"__proto__":{"admin":true},"list":[{"__proto__":{"x":1}}]}';
+    expect(Object.hasOwn(JSON.parse(json), '__proto__')).toBe(true);
+    const segment = Buffer.from(json).toString('base64url');
+    const { header: decoded, claims } = decodeCompactJws(`${b64(header)}.${segment}.c2ln`, MAX);
+    expect(Object.isFrozen((decoded.jwk as { x5c: string[] }).x5c)).toBe(true);
+    const roles = (claims.realm_access as { roles: string[] }).roles;
+    expect(Object.isFrozen(roles)).toBe(true);
+    expect(() => roles.push('admin')).toThrow(TypeError);
+    expect(Object.hasOwn(claims, '__proto__')).toBe(false);
+    expect(Object.hasOwn((claims.list as object[])[0] as object, '__proto__')).toBe(false);
+    expect({ ...claims }).not.toHaveProperty('admin');
+    expect(Object.getPrototypeOf(claims)).toBe(Object.prototype);
+  });
+
+  it('decodes deeply nested claims without exhausting the stack', () => {
+    const depth = 100_000;
+    const segment = Buffer.from(`{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`).toString(
+      'base64url',
+    );
+    const { claims } = decodeCompactJws(`${b64({ alg: 'RS256' })}.${segment}.c2ln`, 1024 * 1024);
+    expect(Object.isFrozen(claims.a)).toBe(true);
+  });
 });

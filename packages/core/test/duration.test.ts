@@ -18,10 +18,20 @@ describe('parseDurationSeconds', () => {
     expect(parseDurationSeconds(input)).toBe(seconds);
   });
 
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '', 'abc', '10 parsecs', '-5s', '1e3s'])(
-    'refuses %j',
-    (input) => {
-      expect(parseDurationSeconds(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    -1,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    '',
+    'abc',
+    '10 parsecs',
+    '-5s',
+    '1e3s',
+    '5 constructor',
+    '5 toString',
+    '5 __proto__',
+    `${'9'.repeat(400)}d`,
+  ])('refuses %j', (input) => {
+    expect(parseDurationSeconds(input)).toBeUndefined();
+  });
 });

@@ -11,6 +11,22 @@ export interface DecodedJws {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * A non-empty, canonical base64url segment (RFC 7515 §2, RFC 4648 §3.5): only the URL-safe
+ * alphabet, no padding, no length of 1 mod 4, and no bits set beyond the encoded bytes in its
+ * last character — so each byte string has exactly one spelling, as jose requires. Otherwise a
+ * signature would verify under up to 16 spellings, each a distinct token to every cache.
+ */
+export function isBase64url(segment: string): boolean {
+  if (!BASE64URL.test(segment)) return false;
+  const rest = segment.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false;
+  const last = ALPHABET.indexOf(segment[segment.length - 1] as string);
+  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
+}
 
 /**
  * Splits and decodes a compact JWS (RFC 7515 §7.1) whose payload is a JWT claims set.
@@ -36,12 +52,14 @@ export function decodeCompactJws(token: string, maxLength: number): DecodedJws {
   const headerPart = token.slice(0, first);
   const payloadPart = token.slice(first + 1, second);
   const signaturePart = token.slice(second + 1);
-  if (!BASE64URL.test(payloadPart) || !BASE64URL.test(signaturePart)) {
+  if (!isBase64url(payloadPart) || !isBase64url(signaturePart)) {
     throw invalidToken('malformed_token', 'the token is not a JWT');
   }
   const header = headers.get(headerPart) ?? decodeHeader(headerPart);
   const claims = decodeObject(payloadPart) as JwtClaims | undefined;
   if (!claims) throw invalidToken('malformed_token', 'the token payload is not a JSON object');
+  // Shared by every request presenting this token (verified-token cache): nobody may change it.
+  deepFreeze(claims);
 
   return {
     header,
@@ -58,7 +76,7 @@ const HEADERS_KEPT = 64;
 const headers = new Map<string, JwtHeader>();
 
 function decodeHeader(segment: string): JwtHeader {
-  if (!BASE64URL.test(segment)) throw invalidToken('malformed_token', 'the token is not a JWT');
+  if (!isBase64url(segment)) throw invalidToken('malformed_token', 'the token is not a JWT');
   const header = decodeObject(segment) as JwtHeader | undefined;
   if (!header || typeof header.alg !== 'string') {
     throw invalidToken('malformed_token', 'the token header is not valid');
@@ -70,8 +88,26 @@ function decodeHeader(segment: string): JwtHeader {
     throw invalidToken('unsupported_header', 'unencoded payloads (b64) are not accepted');
   }
   if (headers.size >= HEADERS_KEPT) headers.clear();
-  headers.set(segment, Object.freeze(header));
+  headers.set(segment, deepFreeze(header));
   return header;
+}
+
+/**
+ * Freezes a parsed JSON value and everything in it, and drops own `__proto__` members (JSON.parse
+ * makes them own properties; code that copies claims with `Object.assign` or spreads would turn
+ * them into a prototype). Iterative: nesting depth costs no stack.
+ */
+function deepFreeze<T extends object>(root: T): T {
+  const pending: object[] = [root];
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+    if (Object.hasOwn(value, '__proto__')) delete (value as Record<string, unknown>)['__proto__'];
+    for (const key in value) {
+      const member = (value as Record<string, unknown>)[key];
+      if (typeof member === 'object' && member !== null) pending.push(member);
+    }
+    Object.freeze(value);
+  }
+  return root;
 }
 
 function decodeObject(segment: string): Record<string, unknown> | undefined {

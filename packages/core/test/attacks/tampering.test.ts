@@ -46,8 +46,13 @@ describe('tampered and stripped tokens', () => {
     await expectRefused(verifier(), `${header}.${payload}`, 'malformed_token');
     await expectRefused(
       verifier(),
-      `${header}.${payload}.${signature.slice(0, -4)}`,
+      `${header}.${payload}.${signature.slice(0, -2)}`, // 342 → 340 characters: still canonical
       'bad_signature',
+    );
+    await expectRefused(
+      verifier(),
+      `${header}.${payload}.${signature.slice(0, -1)}`, // 341: a length base64url never has
+      'malformed_token',
     );
     await expectRefused(verifier(), `${header}.${payload}.AAAA`, 'bad_signature');
   });
