@@ -18,6 +18,7 @@ export default defineConfig({
         new URL('./packages/fetch/src/hono.ts', import.meta.url),
       ),
       '@gatehouse/fetch': src('fetch'),
+      '@gatehouse/websocket': src('websocket'),
     },
   },
   test: {
