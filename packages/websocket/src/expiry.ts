@@ -19,10 +19,7 @@ export const TOKEN_EXPIRED_CLOSE_CODE = 1008;
  * Does not: look at rules other than `exp` (`maxTokenAge`, revocation); re-verify the token; add
  * the verifier's clock tolerance (a connection closes at `exp` exactly).
  */
-export function closeOnExpiry(
-  auth: Pick<AuthContext, 'claims'>,
-  close: () => void,
-): () => void {
+export function closeOnExpiry(auth: Pick<AuthContext, 'claims'>, close: () => void): () => void {
   const exp = auth.claims.exp;
   // The verifier requires a numeric `exp`; a context built elsewhere without one never expires.
   if (typeof exp !== 'number') return () => {};
