@@ -120,6 +120,8 @@ export const TOKENS = {
   idTokenForUs: (f: Fixture) => f.issuer.mintIdToken({}, { clientId: f.issuer.audience }),
   idTokenWithNonceForUs: (f: Fixture) =>
     f.issuer.mintIdToken({}, { clientId: f.issuer.audience, nonce: 'n-0S6_WzA2Mj' }),
+  dpopBound: (f: Fixture) =>
+    f.issuer.mint({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }),
   garbage: async () => 'not-a-jwt',
   /** A real signed token above `maxTokenLength` (8192) but below Node's 16 KiB header limit. */
   overLength: (f: Fixture) => f.issuer.mint({ pad: 'x'.repeat(10_000) }),

@@ -129,6 +129,12 @@ export const ROWS: readonly Row[] = [
   { name: 'unknown kid → 401 invalid_token', token: 'unknownKid', expect: invalidToken },
   { name: 'tampered payload → 401 invalid_token', token: 'tampered', expect: invalidToken },
   {
+    name: 'DPoP-bound token (cnf.jkt) sent as Bearer, 3× → 401 invalid_token (RFC 9449 §7.2)',
+    token: 'dpopBound',
+    repeat: 3,
+    expect: invalidToken,
+  },
+  {
     name: 'ID token for another client → 401 invalid_token',
     token: 'idToken',
     expect: invalidToken,

@@ -1,37 +1,43 @@
 import type { KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import type { TimeWindow } from './claims.js';
 import type { KeyStore } from './jwks.js';
 import type { AuthContext } from './types.js';
 
-interface Entry {
+/** What a verification established, and what it depended on that may change later. */
+export interface VerifiedToken {
   auth: AuthContext;
-  /** Validity window, tolerance included, in epoch milliseconds. */
-  notBeforeMs: number;
-  expiresMs: number;
+  /** When every time rule (exp, nbf, iat, maxTokenAge) accepts the token, tolerance included. */
+  window: TimeWindow;
+  /** The key that verified the signature, and how it was found: `store.keyNow(alg, kid)`. */
   key: KeyObject;
+  alg: string;
+  kid: string | undefined;
   store: KeyStore;
 }
 
 /**
- * Results of successful verifications, by the exact token string, so a repeated token costs a
- * map lookup instead of a signature check.
+ * Results of successful verifications, keyed by the token itself (never by a header spelling),
+ * so a repeated token costs a map lookup instead of a signature check.
  *
- * Bounded by entries (LRU). A hit is re-checked against the clock (`exp`, `nbf`) and against the
- * current key set: once the signing key leaves the issuer's JWKS, its tokens are verified anew
- * (and fail). Only successes are cached, so random or forged tokens cannot evict good entries
- * faster than valid ones arrive.
+ * A hit gives the answer a fresh verification would give at that instant, for everything that
+ * does not depend on code the user supplies: the time window is the one `checkTimeClaims`
+ * computed (every time rule, not only `exp`), and the key must still be the one the key store
+ * picks for the token's `alg` and `kid` — so a key removed, renamed, re-typed or made ambiguous
+ * sends the token back through full verification, and a stale key set starts its background
+ * refresh exactly as a miss would. Claim predicates are the caller's to re-run (`verify.ts`).
  *
- * Admission on second sight: a token enters the cache the second time it is verified, not the
- * first (the "doorkeeper" of TinyLFU). Clients reuse an access token for its whole lifetime, so
- * this costs one extra verification per token; in return a stream of tokens seen once (many
- * clients with fresh tokens, a batch job, a flood of valid tokens) pays no insertion and cannot
- * push the tokens in use out of the cache.
+ * Bounded by entries (LRU). Admission on second sight: a token enters the cache the second time
+ * it is verified, not the first (the "doorkeeper" of TinyLFU). Clients reuse an access token for
+ * its whole lifetime, so this costs one extra verification per token; in return a stream of
+ * tokens seen once (many clients with fresh tokens, a batch job, a flood of valid tokens) pays no
+ * insertion and cannot push the tokens in use out of the cache.
  *
- * Does not: outlive a token's `exp`; key on anything but the whole token (two tokens sharing a
- * signature but not a payload never collide).
+ * Does not: cache a refusal; key on anything but the whole, canonical token (two tokens sharing a
+ * signature but not a payload never collide, and base64url has one spelling per token).
  */
 export class VerifiedTokenCache {
-  readonly #entries: LRUCache<string, Entry>;
+  readonly #entries: LRUCache<string, VerifiedToken>;
   readonly #doorkeeper: SeenOnce;
 
   constructor(max: number) {
@@ -39,22 +45,23 @@ export class VerifiedTokenCache {
     this.#doorkeeper = new SeenOnce(max);
   }
 
-  get(token: string, nowMs: number): AuthContext | undefined {
+  /** The entry for `token` if it is still valid at `nowMs` with its key still current. */
+  get(token: string, nowMs: number): VerifiedToken | undefined {
     const entry = this.#entries.get(token);
     if (entry === undefined) return undefined;
     if (
-      nowMs >= entry.expiresMs ||
-      nowMs < entry.notBeforeMs ||
-      !entry.store.isCurrent(entry.key)
+      nowMs < entry.window.fromMs ||
+      nowMs >= entry.window.untilMs ||
+      entry.store.keyNow(entry.alg, entry.kid) !== entry.key
     ) {
       this.#entries.delete(token);
       return undefined;
     }
-    return entry.auth;
+    return entry;
   }
 
   /** Offers a verified token; it is kept if it was offered before (see admission above). */
-  offer(token: string, entry: Entry): void {
+  offer(token: string, entry: VerifiedToken): void {
     if (this.#doorkeeper.check(token)) this.#entries.set(token, entry);
   }
 
@@ -66,8 +73,7 @@ export class VerifiedTokenCache {
 /**
  * Which strings were seen once recently: a bit per hash slot, cleared after `window` new
  * strings so it never fills up. A collision only admits a token one verification early — the
- * token was verified in full either way — so a cheap hash will do: the last characters of a
- * token are its signature's, which are random.
+ * token was verified in full either way.
  */
 class SeenOnce {
   readonly #bits: Uint32Array;
@@ -85,7 +91,7 @@ class SeenOnce {
 
   /** True if `value` was seen since the last clearing; else remembers it and returns false. */
   check(value: string): boolean {
-    const slot = tailHash(value) & this.#mask;
+    const slot = fnv1a(value) & this.#mask;
     const word = slot >>> 5;
     const bit = 1 << (slot & 31);
     if ((this.#bits[word]! & bit) !== 0) return true;
@@ -98,10 +104,10 @@ class SeenOnce {
   }
 }
 
-/** FNV-1a over the last 12 UTF-16 code units. */
-function tailHash(value: string): number {
+/** FNV-1a over every UTF-16 code unit: strings that differ anywhere land in unrelated slots. */
+function fnv1a(value: string): number {
   let hash = 0x811c9dc5;
-  for (let i = Math.max(0, value.length - 12); i < value.length; i++) {
+  for (let i = 0; i < value.length; i++) {
     hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
   }
   return hash >>> 0;

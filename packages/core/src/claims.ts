@@ -27,36 +27,56 @@ export interface TimeRules {
 }
 
 /**
+ * The instants at which `checkTimeClaims` accepts a token: `fromMs <= now < untilMs`. Whoever
+ * keeps a verification (the token cache) keeps it only inside this window.
+ */
+export interface TimeWindow {
+  fromMs: number;
+  untilMs: number;
+}
+
+/**
  * RFC 7519 §4.1.4–4.1.6: `exp` is required and must be in the future; `nbf` and `iat`, when
  * present, must not be in the future; with `maxTokenAgeMs`, `iat` is required and bounded.
  * All numeric dates must be finite numbers (seconds since the epoch).
+ *
+ * Returns the window in which every one of these rules accepts the token, so a later instant can
+ * be judged without running them again; throws for the first rule that refuses it at `nowMs`.
  */
-export function checkTimeClaims(claims: JwtClaims, rules: TimeRules): void {
-  const { nowMs, toleranceMs } = rules;
+export function checkTimeClaims(claims: JwtClaims, rules: TimeRules): TimeWindow {
+  const { nowMs, toleranceMs, maxTokenAgeMs } = rules;
   const exp = numericDate(claims, 'exp', true) as number;
-  if (nowMs - toleranceMs >= exp * 1000) {
+  const nbf = numericDate(claims, 'nbf', false);
+  const iat = numericDate(claims, 'iat', maxTokenAgeMs !== undefined);
+  // Each bound is the rule's own comparison solved for "now"; `now` is a whole number of ms.
+  const window: TimeWindow = {
+    fromMs: Math.max(
+      nbf === undefined ? Number.NEGATIVE_INFINITY : nbf * 1000 - toleranceMs,
+      iat === undefined ? Number.NEGATIVE_INFINITY : iat * 1000 - toleranceMs,
+    ),
+    untilMs: Math.min(
+      exp * 1000 + toleranceMs,
+      maxTokenAgeMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : Math.floor((iat as number) * 1000 + toleranceMs + maxTokenAgeMs) + 1,
+    ),
+  };
+  if (nowMs >= exp * 1000 + toleranceMs) {
     throw invalidToken('expired', `the token expired ${Math.round(nowMs / 1000 - exp)} s ago`);
   }
-  const nbf = numericDate(claims, 'nbf', false);
-  if (nbf !== undefined && nowMs + toleranceMs < nbf * 1000) {
+  if (nbf !== undefined && nowMs < nbf * 1000 - toleranceMs) {
     throw invalidToken(
       'not_yet_valid',
       `the token is not valid for another ${Math.round(nbf - nowMs / 1000)} s`,
     );
   }
-  const iat = numericDate(claims, 'iat', rules.maxTokenAgeMs !== undefined);
-  if (iat !== undefined && nowMs + toleranceMs < iat * 1000) {
+  if (iat !== undefined && nowMs < iat * 1000 - toleranceMs) {
     throw invalidToken('issued_in_future', 'the token was issued in the future');
   }
-  if (
-    rules.maxTokenAgeMs !== undefined &&
-    nowMs - toleranceMs - (iat as number) * 1000 > rules.maxTokenAgeMs
-  ) {
-    throw invalidToken(
-      'too_old',
-      `the token was issued more than ${rules.maxTokenAgeMs / 1000} s ago`,
-    );
+  if (nowMs >= window.untilMs) {
+    throw invalidToken('too_old', `the token was issued more than ${maxTokenAgeMs! / 1000} s ago`);
   }
+  return window;
 }
 
 function numericDate(

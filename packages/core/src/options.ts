@@ -117,6 +117,8 @@ export interface ResolvedOptions {
   typRequired: boolean;
   requiredClaims: readonly string[];
   claimRules: ClaimRules | undefined;
+  /** The predicate rules of `claimRules`: re-run on every cache hit. */
+  claimPredicates: ClaimRules | undefined;
   cacheMax: number;
   keyFetch: KeyFetchSettings;
   challenge: ChallengeOptions;
@@ -322,6 +324,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     typRequired: typ !== 'lenient',
     requiredClaims: options.requiredClaims ?? [],
     claimRules: options.claims as ClaimRules | undefined,
+    claimPredicates: predicatesOf(options.claims as ClaimRules | undefined),
     cacheMax: options.cache === false ? 0 : (options.cache?.max ?? DEFAULTS.cache.max),
     keyFetch: {
       timeoutMs: durationMs(fetch.timeout, DEFAULTS.keyFetch.timeout),
@@ -340,6 +343,11 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     },
     onEvent: options.onEvent,
   };
+}
+
+function predicatesOf(rules: ClaimRules | undefined): ClaimRules | undefined {
+  const predicates = Object.entries(rules ?? {}).filter(([, rule]) => typeof rule === 'function');
+  return predicates.length === 0 ? undefined : Object.fromEntries(predicates);
 }
 
 /** RFC 7515 §4.1.9: `typ` is a media type whose `application/` prefix may be omitted; compare case-insensitively. */

@@ -69,18 +69,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
     checkType: (header, claims) => checkAccessTokenType(header, claims, config),
     checkAudience: (claims) => checkAudience(claims, config.audiences),
     checkClaims(claims) {
+      checkNotSenderConstrained(claims);
       checkRequiredClaims(claims, config.requiredClaims);
       if (config.claimRules) checkClaimRules(claims, config.claimRules);
     },
     cache: config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined,
   };
 
-  /**
-   * Full verification; the cache is consulted by the caller. A success is offered to the cache
-   * under `cacheKey`: the input the caller was given (the token, or the whole header value), so
-   * a repeated input is answered without even re-parsing it.
-   */
-  async function run(token: string, profile: Profile, cacheKey = token): Promise<AuthContext> {
+  /** Full verification; the cache is consulted by the caller, and offered every success. */
+  async function run(token: string, profile: Profile): Promise<AuthContext> {
     try {
       const nowMs = Date.now();
       const { header, claims, signingInput, signature } = decodeCompactJws(
@@ -104,7 +101,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
           'the token is from an issuer this API does not trust',
         );
       profile.checkAudience(claims);
-      checkTimeClaims(claims, {
+      const window = checkTimeClaims(claims, {
         nowMs,
         toleranceMs: config.clockToleranceMs,
         maxTokenAgeMs: config.maxTokenAgeMs,
@@ -121,14 +118,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
       profile.checkClaims(claims, nowMs);
       const auth = toAuthContext(token, header, claims, issuer);
-      profile.cache?.offer(cacheKey, {
-        auth,
-        key,
-        store,
-        expiresMs: (claims.exp as number) * 1000 + config.clockToleranceMs,
-        notBeforeMs:
-          typeof claims.nbf === 'number' ? claims.nbf * 1000 - config.clockToleranceMs : 0,
-      });
+      profile.cache?.offer(token, { auth, window, key, alg: header.alg, kid: header.kid, store });
       return auth;
     } catch (error) {
       throw refusal(error);
@@ -149,25 +139,51 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return refused;
   }
 
-  // Not `async`: a cache hit costs one map lookup and an already-resolved promise.
+  /**
+   * The cached verification of `token`, re-judged at this instant: time window and key by the
+   * cache, claim predicates here (they may consult state that changed, such as a deny-list).
+   * `undefined` when there is none; throws the refusal a fresh verification would give.
+   */
+  function cached(token: string): AuthContext | undefined {
+    const entry = accessProfile.cache?.get(token, Date.now());
+    if (entry === undefined) return undefined;
+    if (config.claimPredicates !== undefined) {
+      try {
+        checkClaimRules(entry.auth.claims, config.claimPredicates);
+      } catch (error) {
+        throw refusal(error);
+      }
+    }
+    return entry.auth;
+  }
+
   function verify(token: string): Promise<AuthContext> {
-    const hit = accessProfile.cache?.get(token, Date.now());
-    return hit === undefined ? run(token, accessProfile) : Promise.resolve(hit);
+    try {
+      const hit = cached(token);
+      return hit === undefined ? run(token, accessProfile) : Promise.resolve(hit);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** `authenticate`, but a cache hit is the `AuthContext` itself rather than a promise. */
   function authenticateNow(authorization: Authorization): AuthContext | Promise<AuthContext> {
-    // The same header value always yields the same token, so a hit needs no parsing.
-    const cacheKey = typeof authorization === 'string' ? authorization : undefined;
-    const hit = cacheKey === undefined ? undefined : accessProfile.cache?.get(cacheKey, Date.now());
-    if (hit !== undefined) return hit;
-    let token: string;
     try {
-      token = extractBearerToken(authorization);
+      // The usual spelling needs no parsing: a cached token is a valid b64token by construction.
+      if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
+        const hit = cached(authorization.slice(7));
+        if (hit !== undefined) return hit;
+      }
+      let token: string;
+      try {
+        token = extractBearerToken(authorization);
+      } catch (error) {
+        throw refusal(error);
+      }
+      return cached(token) ?? run(token, accessProfile);
     } catch (error) {
-      return Promise.reject(refusal(error));
+      return Promise.reject(error);
     }
-    return run(token, accessProfile, cacheKey);
   }
 
   function authenticate(authorization: Authorization): Promise<AuthContext> {
@@ -247,6 +263,19 @@ function checkAccessTokenType(header: JwtHeader, claims: JwtClaims, config: Reso
   }
   if (typeof typ !== 'string' || !config.types.has(normalizeTyp(typ))) {
     throw invalidToken('type_mismatch', 'the token is not an access token (typ)');
+  }
+}
+
+/**
+ * RFC 9449 §7.2 (and RFC 8705 §3 for certificate-bound tokens): a token bound to a key of its
+ * client (`cnf`) proves nothing without that key, so it is never accepted as a Bearer token.
+ */
+function checkNotSenderConstrained(claims: JwtClaims): void {
+  if (claims.cnf !== undefined) {
+    throw invalidToken(
+      'sender_constrained',
+      'the token is bound to a key of its client (cnf) and cannot be used as a Bearer token',
+    );
   }
 }
 

@@ -143,27 +143,70 @@ describe('verified-token cache', () => {
   });
 
   it('keeps at most max entries, and nothing offered only once', () => {
-    const cache = new VerifiedTokenCache(3);
+    const cache = new VerifiedTokenCache(100);
+    const key = {} as never;
     const store = {
       issuer: 'x',
-      getKey: async () => ({}) as never,
-      keyNow: () => undefined,
+      getKey: async () => key,
+      keyNow: () => key,
       isCurrent: () => true,
     };
     const entry = () => ({
       auth: {} as never,
-      key: {} as never,
+      window: { fromMs: 0, untilMs: Date.now() + 1e6 },
+      key,
+      alg: 'RS256',
+      kid: undefined,
       store,
-      expiresMs: Date.now() + 1e6,
-      notBeforeMs: 0,
     });
-    for (let i = 0; i < 100; i++) cache.offer(`once-${i}.signature-${i}`, entry());
-    // Hash collisions may admit a few early; a plain LRU would hold 3 of the 100.
-    expect(cache.size).toBeLessThan(3);
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 200; i++) cache.offer(`once-${i}.signature-${i}`, entry());
+    // Hash collisions admit about 5 % early; a plain LRU would hold 100 of the 200.
+    expect(cache.size).toBeLessThan(30);
+    for (let i = 0; i < 300; i++) {
       cache.offer(`t${i}`, entry());
       cache.offer(`t${i}`, entry());
     }
-    expect(cache.size).toBe(3);
+    expect(cache.size).toBe(100);
+  });
+
+  it('keeps tokens and header values apart: one namespace, keyed by the parsed token', async () => {
+    const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience });
+    const token = await issuer.mint();
+    await verifier.verify(token);
+    await verifier.verify(token);
+    await expect(verifier.authenticate(token)).rejects.toMatchObject({ code: 'unauthorized' });
+
+    const other = await issuer.mint();
+    await verifier.authenticate(`Bearer ${other}`);
+    await verifier.authenticate(`Bearer ${other}`);
+    await expect(verifier.verify(`Bearer ${other}`)).rejects.toMatchObject({
+      reason: 'malformed_token',
+    });
+
+    const third = await issuer.mint();
+    await verifier.authenticate(['', `Bearer ${third}`]);
+    await verifier.authenticate(['', `Bearer ${third}`]);
+    await expect(verifier.authenticate(third)).rejects.toMatchObject({ code: 'unauthorized' });
+    // Any accepted spelling of a cached token is the same hit.
+    const hit = await verifier.authenticate(`Bearer ${third}`);
+    expect(await verifier.authenticate(`bearer   ${third} `)).toBe(hit);
+  });
+
+  it('cannot be flooded with spellings of one header: they are one entry', async () => {
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      cache: { max: 500 },
+    });
+    const victim = await issuer.mint({ sub: 'victim' });
+    await verifier.verify(victim);
+    const cached = await verifier.verify(victim);
+    const attacker = await issuer.mint({ sub: 'mallory' });
+    const schemes = ['Bearer', 'bearer', 'BEARER', 'BeArEr'];
+    for (let i = 0; i < 1_000; i++) {
+      const header = `${schemes[i % 4]}${' '.repeat(1 + (i >> 2))}${attacker}`;
+      await verifier.authenticate(header);
+    }
+    expect(await verifier.verify(victim)).toBe(cached);
   });
 });

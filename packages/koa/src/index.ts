@@ -78,6 +78,10 @@ function fail(error: unknown, ctx: Context): void {
   const failure = failureFor(error, ctx);
   if (failure.action === 'delegate') {
     ctx.set(failure.headers);
+    // Koa's own error handler clears every header and then sets only `err.headers`.
+    if (Object.keys(failure.headers).length > 0) {
+      Object.assign(failure.error as object, { headers: failure.headers });
+    }
     throw failure.error;
   }
   const { status, headers, body } = failure.response;

@@ -56,13 +56,21 @@ describe('@gatehouse/koa', () => {
     expect(response.body).toEqual({ sub: 'user-123', name: 'Ada' });
   });
 
-  it("errors: 'delegate' needs error middleware: Koa's default handler keeps the status but drops headers", async () => {
+  it("errors: 'delegate' without error middleware: Koa's default handler keeps status and challenge", async () => {
     const app = new Koa();
     app.silent = true;
     app.use(requireAuth({ ...base, errors: 'delegate', realm: 'api' }));
     const response = await request(await serve(app)).get('/');
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBeUndefined();
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['cache-control']).toBe('no-store');
+    const expired = await request(await serve(app))
+      .get('/')
+      .set('Authorization', `Bearer ${await issuer.mint({}, { expiresIn: -60 })}`);
+    expect(expired.status).toBe(401);
+    expect(expired.headers['www-authenticate']).toMatch(
+      /^Bearer realm="api", error="invalid_token"/,
+    );
   });
 
   it('warns once and answers 401 when a guard runs without requireAuth', async () => {

@@ -100,7 +100,7 @@ function decodeHeader(segment: string): JwtHeader {
 function deepFreeze<T extends object>(root: T): T {
   const pending: object[] = [root];
   for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
-    if (Object.hasOwn(value, '__proto__')) delete (value as Record<string, unknown>)['__proto__'];
+    if (Object.hasOwn(value, '__proto__')) Reflect.deleteProperty(value, '__proto__');
     for (const key in value) {
       const member = (value as Record<string, unknown>)[key];
       if (typeof member === 'object' && member !== null) pending.push(member);

@@ -104,9 +104,14 @@ export class RemoteKeyStore implements KeyStore {
       // Usable keys, none for this token: perhaps a key rotated in since the last fetch.
       if (this.#inflight === undefined) {
         if (now < this.#retryAt) throw this.#unavailable(now);
-        if (now - this.#lastKidRefetchAt < this.#settings.cooldownMs) {
-          // A failing issuer may hold the key we lack: that is an outage, not a bad token.
-          throw this.#failures > 0 ? this.#unavailable(now) : noKeyError(kid);
+        const refetchAt = this.#lastKidRefetchAt + this.#settings.cooldownMs;
+        if (now < refetchAt) {
+          // The issuer may have published the key since the last refetch (or, failing, may hold
+          // it): "try again then", not "bad token", or one random kid per cooldown would keep
+          // every token of a newly published key refused.
+          throw this.#failures > 0
+            ? this.#unavailable(now)
+            : unknownKidRetryLater(kid, Math.ceil((refetchAt - now) / 1000));
         }
         this.#lastKidRefetchAt = now;
       }
@@ -225,6 +230,17 @@ export class RemoteKeyStore implements KeyStore {
   #emit(event: GatehouseEvent): void {
     for (const listener of this.#listeners) emit(listener, event);
   }
+}
+
+function unknownKidRetryLater(kid: string | undefined, retryAfter: number): GatehouseError {
+  return new GatehouseError(
+    'temporarily_unavailable',
+    'unknown_kid',
+    kid === undefined
+      ? 'no key of the issuer matches the token algorithm yet; the keys are refetched shortly'
+      : 'the token kid is not among the issuer keys yet; the keys are refetched shortly',
+    { retryAfter: Math.max(1, retryAfter) },
+  );
 }
 
 /** `max-age` of a response (RFC 9111 §5.2.2.1), clamped; the configured value when absent. */
