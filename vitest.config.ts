@@ -19,6 +19,7 @@ export default defineConfig({
       ),
       '@gatehouse/fetch': src('fetch'),
       '@gatehouse/websocket': src('websocket'),
+      '@gatehouse/nestjs': src('nestjs'),
     },
   },
   test: {
