@@ -10,6 +10,7 @@ import Koa2 from 'koa2';
 import { appError, describeAuth, guardOf, listen, type RunningApp } from './app-shared.js';
 import { FETCH_FRAMEWORKS } from './fetch-apps.js';
 import { type Fixture, ROUTES } from './fixture.js';
+import { NEST_FRAMEWORKS } from './nest-apps.js';
 
 // Each builder mounts the same thing: GET /public (no auth), GET /unguarded/scoped (a guard
 // without requireAuth), and for every variant GET /<variant>/<route> behind requireAuth(options).
@@ -115,4 +116,5 @@ export const FRAMEWORKS: { name: string; start(fixture: Fixture): Promise<Runnin
   { name: 'Koa 2', start: (fixture) => startKoa(Koa2, fixture) },
   { name: 'Fastify 5', start: startFastify },
   ...FETCH_FRAMEWORKS,
+  ...NEST_FRAMEWORKS,
 ];
