@@ -14,6 +14,7 @@ import {
   FetchFailure,
   type FetchJsonOptions,
   fetchJson,
+  isLoopbackHost,
   urlProblem,
 } from './internal/fetch-json.js';
 
@@ -40,8 +41,6 @@ export function metadataUrls(issuer: string): MetadataUrls {
 export interface IssuerMetadata {
   issuer: string;
   jwksUri: string;
-  /** The document it came from. */
-  metadataUrl: string;
 }
 
 /**
@@ -51,18 +50,17 @@ export interface IssuerMetadata {
 export async function discoverIssuer(
   issuer: string,
   options: FetchJsonOptions,
+  policy: JwksUriPolicy = { sameOrigin: false },
 ): Promise<IssuerMetadata> {
   const urls = metadataUrls(issuer);
-  let metadataUrl = urls.openid;
   let document: unknown;
   try {
-    document = (await fetchJson(metadataUrl, options)).body;
+    document = (await fetchJson(urls.openid, options)).body;
   } catch (error) {
     const failure = asFailure(error);
     if (failure.status !== 404 && failure.status !== 410) throw prefixed(failure);
-    metadataUrl = urls.oauth;
     try {
-      document = (await fetchJson(metadataUrl, options)).body;
+      document = (await fetchJson(urls.oauth, options)).body;
     } catch (fallbackError) {
       const fallback = asFailure(fallbackError);
       throw new FetchFailure(
@@ -71,10 +69,21 @@ export async function discoverIssuer(
       );
     }
   }
-  return { issuer, jwksUri: readJwksUri(document, issuer, options), metadataUrl };
+  return { issuer, jwksUri: readJwksUri(document, issuer, options, policy) };
 }
 
-function readJwksUri(document: unknown, issuer: string, options: FetchJsonOptions): string {
+/** Where a discovered `jwks_uri` may point, beyond `urlProblem`'s scheme rule. */
+export interface JwksUriPolicy {
+  /** The `jwks_uri` must have the issuer's origin (scheme, host and port). */
+  sameOrigin: boolean;
+}
+
+function readJwksUri(
+  document: unknown,
+  issuer: string,
+  options: FetchJsonOptions,
+  policy: JwksUriPolicy,
+): string {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new FetchFailure('discovery: metadata is not a JSON object');
   }
@@ -88,9 +97,52 @@ function readJwksUri(document: unknown, issuer: string, options: FetchJsonOption
   }
   const jwksUri = metadata['jwks_uri'];
   if (typeof jwksUri !== 'string') throw new FetchFailure('discovery: metadata has no jwks_uri');
-  const problem = urlProblem(jwksUri, options.allowInsecureRequests);
+  const problem =
+    urlProblem(jwksUri, options.allowInsecureRequests) ?? jwksUriProblem(jwksUri, issuer, policy);
   if (problem !== undefined) throw new FetchFailure(`discovery: jwks_uri refused (${problem})`);
   return jwksUri;
+}
+
+/**
+ * A metadata document is only as trustworthy as the issuer's web server: one that can be made to
+ * name any `jwks_uri` would turn every verifier into a request forwarder towards the machine's
+ * own services or the cloud metadata endpoint. So a loopback or link-local target is refused
+ * unless the issuer itself is one (tests, sidecars), and `sameOrigin` pins the issuer's origin.
+ * Host names are judged as written; what they resolve to is not checked.
+ */
+export function jwksUriProblem(
+  jwksUri: string,
+  issuer: string,
+  policy: JwksUriPolicy,
+): string | undefined {
+  const target = new URL(jwksUri);
+  const origin = new URL(issuer);
+  if (policy.sameOrigin && target.origin !== origin.origin) {
+    return `not on the issuer's origin ${origin.origin} (keyFetch.sameOrigin)`;
+  }
+  const local = localKind(target.hostname);
+  if (local !== undefined && localKind(origin.hostname) !== local) {
+    return `a ${local} host for an issuer that is not one`;
+  }
+  return undefined;
+}
+
+/** `loopback` or `link-local` for such IP literals and names, else `undefined`. */
+function localKind(hostname: string): 'loopback' | 'link-local' | undefined {
+  if (
+    isLoopbackHost(hostname) ||
+    /^(0\.0\.0\.0|\[::\]|\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\])$/.test(hostname)
+  ) {
+    return 'loopback';
+  }
+  if (
+    /^(169\.254\.\d{1,3}\.\d{1,3}|\[fe[89ab][0-9a-f]:.*\]|\[::ffff:a9fe:[0-9a-f]{1,4}\])$/.test(
+      hostname,
+    )
+  ) {
+    return 'link-local';
+  }
+  return undefined;
 }
 
 function asFailure(error: unknown): FetchFailure {

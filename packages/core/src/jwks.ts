@@ -42,6 +42,8 @@ export interface KeyFetchSettings {
   maxKeys: number;
   /** Allow `http:` URLs for non-loopback hosts. Default false. */
   allowInsecureRequests: boolean;
+  /** A discovered `jwks_uri` must have the issuer's origin. Default false. */
+  sameOrigin: boolean;
 }
 
 /** Defaults of {@link KeyFetchSettings}. */
@@ -53,6 +55,7 @@ export const KEY_FETCH_DEFAULTS: Readonly<KeyFetchSettings> = Object.freeze({
   maxBytes: DEFAULTS.keyFetch.maxBytes,
   maxKeys: DEFAULTS.keyFetch.maxKeys,
   allowInsecureRequests: false,
+  sameOrigin: false,
 });
 
 /**
@@ -119,6 +122,7 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
     options.maxBytes,
     options.maxKeys,
     options.allowInsecureRequests,
+    options.sameOrigin,
   ]);
   let store = registry.get(id);
   if (store === undefined) {

@@ -127,7 +127,9 @@ export function createAuthHandler<User = unknown, Request = unknown>(
   const resolve = adapter.resolveUser
     ? createUserResolver<User, Request>({
         resolveUser: adapter.resolveUser as ResolveUser<User, Request>,
-        ...(adapter.userCache === undefined ? {} : { userCache: adapter.userCache }),
+        ...(adapter.userCache === undefined
+          ? {}
+          : { userCache: adapter.userCache as false | UserCacheOptions }),
         ...(adapter.unknownUser === undefined ? {} : { unknownUser: adapter.unknownUser }),
       })
     : undefined;

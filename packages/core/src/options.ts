@@ -80,6 +80,12 @@ export interface VerifierOptions {
     maxBytes?: number;
     /** Most keys taken from one JWKS. Default 100. */
     maxKeys?: number;
+    /**
+     * A discovered `jwks_uri` must be on the issuer's origin (true of Auth0, Okta, Entra ID,
+     * Keycloak and Cognito; not of Google). Default false. Loopback and link-local targets are
+     * refused for other issuers either way.
+     */
+    sameOrigin?: boolean;
   };
   /** Allow `http:` issuers and key URLs on non-loopback hosts. Default false. */
   allowInsecureRequests?: boolean;
@@ -198,6 +204,7 @@ const schema = z.strictObject({
       maxStale: duration.optional(),
       maxBytes: positiveInt.optional(),
       maxKeys: positiveInt.optional(),
+      sameOrigin: z.boolean().optional(),
     })
     .optional(),
   allowInsecureRequests: z.boolean().optional(),
@@ -334,6 +341,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
       maxBytes: fetch.maxBytes ?? DEFAULTS.keyFetch.maxBytes,
       maxKeys: fetch.maxKeys ?? DEFAULTS.keyFetch.maxKeys,
       allowInsecureRequests: insecure,
+      sameOrigin: fetch.sameOrigin ?? false,
     },
     challenge: {
       ...(options.realm === undefined ? {} : { realm: options.realm }),

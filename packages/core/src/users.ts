@@ -15,12 +15,20 @@ export type ResolveUser<User = unknown, Request = unknown> = (
   request: Request,
 ) => Promise<User | null | undefined> | User | null | undefined;
 
-/** Cache of `resolveUser` results, keyed by (issuer, subject). */
+/** Cache of `resolveUser` results, keyed by (issuer, subject) unless `key` says otherwise. */
 export interface UserCacheOptions {
   /** Most users kept. Default 1000. */
   max?: number;
   /** How long a resolved user is reused, in seconds or as `'30s'`. Default 60 s. */
   ttl?: Duration;
+  /**
+   * What identifies a user for the cache: every claim your resolver's answer depends on. Default
+   * (issuer, subject). When the same `sub` maps to different users by another claim — Auth0
+   * Organizations' `org_id`, a tenant claim — include it, e.g.
+   * `(auth) => auth.subject && `${auth.issuer} ${auth.subject} ${auth.claims.org_id}``.
+   * `undefined` means "do not cache this one".
+   */
+  key?: (auth: AuthContext) => string | undefined;
 }
 
 export interface UserResolverOptions<User = unknown, Request = unknown> {
@@ -52,8 +60,10 @@ export type UserResolver<User = unknown, Request = unknown> = (
  * - A token without `sub` (client credentials) still goes to `resolveUser` (with
  *   `auth.subject` undefined), so the application decides what a machine client may do; those
  *   results are not cached, having no key.
- * - The resolver's `request` argument is the request that caused the lookup; with the cache on,
- *   other requests for the same subject reuse the result, so it must depend on the token only.
+ * - With the cache on, every token with the same cache key — by default the same (issuer,
+ *   subject) — reuses the result for `ttl`: the resolver's answer must depend on that key only,
+ *   not on other claims or on `request` (the request that caused the lookup). Set
+ *   `userCache.key` when it depends on more, e.g. an organisation claim.
  *
  * Throws `GatehouseConfigError` for invalid options. The returned function rejects with
  * `GatehouseError` invalid_token / `unknown_subject` (unless `unknownUser: 'continue'`), or with
@@ -76,6 +86,10 @@ export function createUserResolver<User = unknown, Request = unknown>(
           max: cacheOptions.max ?? DEFAULTS.userCache.max,
           ttl: Math.max(1, durationMs(cacheOptions.ttl, DEFAULTS.userCache.ttl)),
         });
+  const keyOf =
+    (options.userCache || undefined)?.key ??
+    ((auth: AuthContext) =>
+      auth.subject === undefined ? undefined : JSON.stringify([auth.issuer, auth.subject]));
   // Bounded by the number of requests in flight: each entry leaves when its call settles.
   const inFlight = new Map<string, Promise<User | undefined>>();
 
@@ -111,8 +125,7 @@ export function createUserResolver<User = unknown, Request = unknown>(
   };
 
   return (auth, request) => {
-    const key =
-      cache && auth.subject !== undefined ? JSON.stringify([auth.issuer, auth.subject]) : undefined;
+    const key = cache ? keyOf(auth) : undefined;
     const hit = key === undefined ? undefined : cache?.get(key);
     return hit ? { ...auth, user: hit.user } : resolveNow(auth, request, key);
   };

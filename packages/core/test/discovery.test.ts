@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestIssuer } from '@gatehouse/testing';
 import { describe, expect, it } from 'vitest';
-import { metadataUrls } from '../src/discovery.js';
+import { jwksUriProblem, metadataUrls } from '../src/discovery.js';
 import { GatehouseError } from '../src/errors.js';
 import { urlProblem } from '../src/internal/fetch-json.js';
 import type { GatehouseEvent } from '../src/types.js';
@@ -165,5 +165,85 @@ describe('discovery against a live issuer', () => {
     await unavailable(viaJwks.store.getKey('RS256', issuer.keys[0]!.kid));
     expect(failureDetails(viaJwks.events)).toEqual(['redirect refused (HTTP 302)']);
     expect(issuer.requests.total).toBe(0);
+  });
+});
+
+/** An issuer on 127.0.0.1 whose metadata names `jwksUri` (which may be anywhere). */
+async function issuerNaming(jwksUri: string): Promise<{ url: string } & AsyncDisposable> {
+  let url = '';
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ issuer: url, jwks_uri: jwksUri }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    [Symbol.asyncDispose]: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('where a discovered jwks_uri may point', () => {
+  it('refuses loopback and link-local targets for an issuer that is not one', () => {
+    const policy = { sameOrigin: false };
+    for (const target of [
+      'https://127.0.0.1/jwks',
+      'https://localhost:8443/jwks',
+      'https://[::1]/jwks',
+      'https://0.0.0.0/jwks',
+      'https://[::ffff:127.0.0.1]/jwks',
+    ]) {
+      expect(jwksUriProblem(target, 'https://as.example.com', policy)).toBe(
+        'a loopback host for an issuer that is not one',
+      );
+    }
+    for (const target of [
+      'https://169.254.169.254/latest/meta-data',
+      'https://[fe80::1]/jwks',
+      'https://[::ffff:169.254.169.254]/x',
+    ]) {
+      expect(jwksUriProblem(target, 'https://as.example.com', policy)).toBe(
+        'a link-local host for an issuer that is not one',
+      );
+    }
+    expect(jwksUriProblem('https://keys.example.net/jwks', 'https://as.example.com', policy)).toBe(
+      undefined,
+    );
+    expect(jwksUriProblem('http://127.0.0.1:9/jwks', 'http://localhost:8080', policy)).toBe(
+      undefined,
+    );
+  });
+
+  it('refuses a link-local jwks_uri of a loopback issuer without sending a request', async () => {
+    await using metadata = await issuerNaming('http://169.254.169.254/latest/meta-data');
+    const events: GatehouseEvent[] = [];
+    // Even with http allowed everywhere, the target itself is refused.
+    const { store } = options({ url: metadata.url } as never, {
+      allowInsecureRequests: true,
+      onEvent: (e) => events.push(e),
+    });
+    await unavailable(store.getKey('RS256', 'k'));
+    expect(failureDetails(events)).toEqual([
+      'discovery: jwks_uri refused (a link-local host for an issuer that is not one)',
+    ]);
+  });
+
+  it('keyFetch.sameOrigin: a jwks_uri on another origin is refused, the same one accepted', async () => {
+    await using issuer = await createTestIssuer();
+    await using metadata = await issuerNaming(issuer.jwksUri);
+    const elsewhere = options({ url: metadata.url } as never, { sameOrigin: true });
+    await unavailable(elsewhere.store.getKey('RS256', issuer.keys[0]!.kid));
+    expect(failureDetails(elsewhere.events)).toEqual([
+      `discovery: jwks_uri refused (not on the issuer's origin ${metadata.url} (keyFetch.sameOrigin))`,
+    ]);
+    expect(issuer.requests.jwks).toBe(0);
+    const anywhere = options({ url: metadata.url } as never);
+    await expect(anywhere.store.getKey('RS256', issuer.keys[0]!.kid)).resolves.toBeDefined();
+    const own = options(issuer, { sameOrigin: true });
+    await expect(own.store.getKey('RS256', issuer.keys[0]!.kid)).resolves.toBeDefined();
   });
 });

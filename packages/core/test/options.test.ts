@@ -92,6 +92,7 @@ describe('resolveOptions: fails fast, naming the option', () => {
       maxBytes: 524_288,
       maxKeys: 100,
       allowInsecureRequests: false,
+      sameOrigin: false,
     });
   });
 

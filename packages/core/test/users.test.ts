@@ -47,6 +47,26 @@ describe('createUserResolver', () => {
     expect(resolveUser).toHaveBeenCalledTimes(3);
   });
 
+  it('userCache.key: a user that depends on another claim is cached per that claim too', async () => {
+    const resolveUser = vi.fn(async (auth: AuthContext) => ({
+      sub: auth.subject,
+      org: auth.claims.org_id,
+    }));
+    const inOrg = (org: string) => Object.freeze({ ...authFor('alice'), claims: { org_id: org } });
+    const resolve = createUserResolver({
+      resolveUser,
+      userCache: { key: (auth) => `${auth.issuer} ${auth.subject} ${auth.claims.org_id}` },
+    });
+    expect((await resolve(inOrg('acme'), request)).user).toEqual({ sub: 'alice', org: 'acme' });
+    expect((await resolve(inOrg('other'), request)).user).toEqual({ sub: 'alice', org: 'other' });
+    expect(resolve(inOrg('acme'), request)).toMatchObject({ user: { org: 'acme' } });
+    expect(resolveUser).toHaveBeenCalledTimes(2);
+    // Without it, the (issuer, sub) default would hand alice@acme's row to alice@other.
+    const byDefault = createUserResolver({ resolveUser });
+    await byDefault(inOrg('acme'), request);
+    expect(byDefault(inOrg('other'), request)).toMatchObject({ user: { org: 'acme' } });
+  });
+
   it('shares one call between concurrent requests for one subject', async () => {
     const resolveUser = vi.fn(async () => {
       await sleep(20);

@@ -18,7 +18,11 @@ const fn = (what: string) =>
 
 export const userCacheSchema = z.union([
   z.literal(false),
-  z.strictObject({ max: z.number().int().positive().optional(), ttl: duration.optional() }),
+  z.strictObject({
+    max: z.number().int().positive().optional(),
+    ttl: duration.optional(),
+    key: fn('a function (auth) => string | undefined').optional(),
+  }),
 ]);
 
 export const userResolverSchema = z.strictObject({

@@ -59,6 +59,7 @@ export class RemoteKeyStore implements KeyStore {
       maxBytes: options.maxBytes,
       maxKeys: options.maxKeys,
       allowInsecureRequests: options.allowInsecureRequests,
+      sameOrigin: options.sameOrigin,
     };
   }
 
@@ -210,7 +211,9 @@ export class RemoteKeyStore implements KeyStore {
   }
 
   async #discover(fetchOptions: FetchJsonOptions): Promise<string> {
-    const metadata = await discoverIssuer(this.issuer, fetchOptions);
+    const metadata = await discoverIssuer(this.issuer, fetchOptions, {
+      sameOrigin: this.#settings.sameOrigin,
+    });
     this.#discoveredJwksUri = metadata.jwksUri;
     this.#discoveredUntil = Date.now() + this.#settings.maxStaleMs;
     this.#emit({ type: 'discovery', issuer: this.issuer, jwksUri: metadata.jwksUri });
