@@ -24,13 +24,14 @@ describe.each(FRAMEWORKS)('$name', ({ start }) => {
     const token = row.token ? await TOKENS[row.token](fixture) : undefined;
     const headers = headerValues(row, token);
     if (row.jwksDown) {
-      await send(app, row, headers); // warm the key cache with this very token's issuer
+      await send(app, row, headers, token); // warm the key cache with this very token's issuer
       fixture.issuer.setFault({ type: 'down' });
     }
     try {
-      const fresh = row.jwksDown ? headerValues(row, await TOKENS[row.token!](fixture)) : headers;
+      const freshToken = row.jwksDown ? await TOKENS[row.token!](fixture) : token;
+      const fresh = row.jwksDown ? headerValues(row, freshToken) : headers;
       for (let sent = 0; sent < (row.repeat ?? 1); sent++) {
-        check(row, await send(app, row, fresh), token);
+        check(row, await send(app, row, fresh, freshToken), token);
       }
     } finally {
       if (row.jwksDown) fixture.issuer.setFault(null);
@@ -46,14 +47,19 @@ function headerValues(row: Row, token: string | undefined): string[] {
   );
 }
 
-function send(app: RunningApp, row: Row, headers: string[]) {
+function send(app: RunningApp, row: Row, headers: string[], token?: string) {
   const path =
     row.route === 'public'
       ? '/public'
       : row.route === 'unguarded'
         ? '/unguarded/scoped'
         : `/${row.variant ?? 'default'}/${row.route ?? 'protected'}`;
-  const req = request(app.url).get(path).timeout(10_000);
+  const fill = (template: string) => template.replaceAll('{token}', token ?? '');
+  const req = request(app.url)
+    .get(row.query === undefined ? path : `${path}?${fill(row.query)}`)
+    .timeout(10_000);
+  if (row.cookie !== undefined) req.set('Cookie', fill(row.cookie));
+  if (row.tokenHeader !== undefined) req.set('X-Access-Token', fill(row.tokenHeader));
   if (headers.length === 1) req.set('Authorization', headers[0]!);
   // superagent sends an array as repeated header lines; its types only admit that for Cookie.
   if (headers.length > 1) req.set('Authorization', headers as unknown as string);

@@ -10,6 +10,7 @@ export type Variant =
   | 'users'
   | 'usersContinue'
   | 'delegate'
+  | 'locations'
   | 'cold';
 
 /** What every test server mounts: the same routes, in every framework. */
@@ -61,6 +62,7 @@ export async function createFixture(): Promise<Fixture> {
       users: { ...base, resolveUser },
       usersContinue: { ...base, resolveUser, unknownUser: 'continue' },
       delegate: { ...base, errors: 'delegate' },
+      locations: { ...base, token: { cookie: 'at', header: 'x-access-token', query: true } },
       cold: {
         issuer: coldIssuer.url,
         audience: coldIssuer.audience,

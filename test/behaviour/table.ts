@@ -18,6 +18,10 @@ export interface Row {
   /** `Authorization` value(s); `{token}` stands for the token of `token`. Default `Bearer {token}`. */
   header?: string | string[] | null;
   token?: TokenKind;
+  /** Other places a credential is sent (`{token}` as in `header`): `Cookie`, `X-Access-Token`, query. */
+  cookie?: string;
+  tokenHeader?: string;
+  query?: string;
   /** Keys were fetched, then the issuer went down for this request. */
   jwksDown?: boolean;
   /**
@@ -354,6 +358,86 @@ export const ROWS: readonly Row[] = [
     route: 'scoped',
     token: 'otherScope',
     expect: { ...missingScope(SCOPE), handledBy: 'app' },
+  },
+  // Other token locations (issue 16 §4): opt-in with `token`, never two credentials at once
+  {
+    name: 'token.cookie: token in the named cookie → 200',
+    variant: 'locations',
+    header: null,
+    cookie: 'theme=dark; at={token}',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'token.header: token in X-Access-Token → 200',
+    variant: 'locations',
+    header: null,
+    tokenHeader: '{token}',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'token.query: access_token query parameter (RFC 6750 §2.3) → 200',
+    variant: 'locations',
+    header: null,
+    query: 'access_token={token}',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'token: Authorization and cookie at once → 400 invalid_request (RFC 6750 §2)',
+    variant: 'locations',
+    cookie: 'at={token}',
+    token: 'valid',
+    expect: invalidRequest,
+  },
+  {
+    name: 'token: cookie and query at once → 400 invalid_request',
+    variant: 'locations',
+    header: null,
+    cookie: 'at={token}',
+    query: 'access_token={token}',
+    token: 'valid',
+    expect: invalidRequest,
+  },
+  {
+    name: 'token.query: access_token twice → 400 invalid_request',
+    variant: 'locations',
+    header: null,
+    query: 'access_token={token}&access_token={token}',
+    token: 'valid',
+    expect: invalidRequest,
+  },
+  {
+    name: 'token.query: empty access_token → 400 invalid_request',
+    variant: 'locations',
+    header: null,
+    query: 'access_token=',
+    expect: invalidRequest,
+  },
+  {
+    name: 'token: bad token in the cookie → 401 invalid_token',
+    variant: 'locations',
+    header: null,
+    cookie: 'at={token}',
+    token: 'garbage',
+    expect: invalidToken,
+  },
+  {
+    name: 'token: no credentials anywhere → 401 without error code',
+    variant: 'locations',
+    header: null,
+    cookie: 'theme=dark',
+    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+  },
+  {
+    name: 'default: cookie, X-Access-Token and query are not read → 401 without error code',
+    header: null,
+    cookie: 'at={token}',
+    tokenHeader: '{token}',
+    query: 'access_token={token}',
+    token: 'valid',
+    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
   },
   // key outages
   {

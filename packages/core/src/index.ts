@@ -17,6 +17,8 @@ export * from './middleware.js';
 export type { VerifierOptions } from './options.js';
 export { DEFAULTS, GatehouseConfigError } from './options.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
+export type { CredentialSource, TokenLocations } from './token-locations.js';
+export { credentialsOf } from './token-locations.js';
 export type { AuthContext, EventListener, GatehouseEvent, JwtClaims, JwtHeader } from './types.js';
 export * from './users.js';
 export type { Verifier } from './verify.js';

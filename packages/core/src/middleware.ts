@@ -9,6 +9,7 @@ import {
 import { ADAPTER_KEYS, adapterOptionsSchema } from './internal/adapter-options.js';
 import { rememberRequest, settingsOf } from './internal/request-state.js';
 import { DEFAULTS, GatehouseConfigError, parseOrThrow, type VerifierOptions } from './options.js';
+import { type CredentialSource, credentialsOf, type TokenLocations } from './token-locations.js';
 import type { AuthContext } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
 import { authenticateNowOf, createVerifier, type Verifier } from './verify.js';
@@ -34,6 +35,12 @@ export interface AdapterOptions<User = unknown, Request = unknown> {
    * handler sets the status (`err.status`) and a body of your own.
    */
   errors?: 'respond' | 'delegate';
+  /**
+   * Where else to look for the token: a cookie, another header, or RFC 6750 §2.3's
+   * `access_token` query parameter (see `TokenLocations`). Off by default; credentials in two
+   * places are 400 `invalid_request`.
+   */
+  token?: TokenLocations;
 }
 
 /**
@@ -68,6 +75,12 @@ export interface AuthHandler<User = unknown, Request = unknown> {
   ): AuthOutcome<User>;
   /** `realm` and `resource_metadata` of this handler's challenges. */
   readonly challenge: ChallengeOptions;
+  /**
+   * The credential value(s) of a request for `authenticate`: its `Authorization` header, plus
+   * the `token` option's other locations. `source` is a Node request (`rawHeaders`, `url`) or a
+   * Fetch `Request`.
+   */
+  credentials(source: CredentialSource): string | string[] | undefined;
 }
 
 /**
@@ -86,7 +99,8 @@ export type Failure =
  * Defaults: `optional: false`, `errors: 'respond'`, `unknownUser: 'reject'`, user cache 1000
  * entries for 60 s.
  *
- * Does not: read anything but the `Authorization` header (RFC 6750 §2.2–2.3 are off); write
+ * Does not: read anything but the `Authorization` header unless `token` says so (RFC 6750 §2.2, the
+ * form body, is never read); write
  * responses (the adapter does, from `failureFor`); touch the framework's request object.
  */
 export function createAuthHandler<User = unknown, Request = unknown>(
@@ -145,8 +159,11 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     (async (authorization: string | readonly string[] | undefined) =>
       verifier.authenticate(authorization));
 
+  const locations = adapter.token as TokenLocations | undefined;
+
   return {
     challenge: verifier.challenge,
+    credentials: (source) => credentialsOf(source, locations),
     authenticate(authorization, request) {
       rememberRequest(request, settings);
       if (optional && !hasBearerCredential(authorization)) return undefined;

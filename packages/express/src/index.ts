@@ -1,7 +1,6 @@
 import {
   type AuthContext,
   type AuthHandlerOptions,
-  authorizationHeader,
   type ClaimRules,
   claimGuard,
   createAuthHandler,
@@ -34,7 +33,7 @@ export function requireAuth<User = unknown>(
   const handler = createAuthHandler<User, Request>(optionsOrVerifier);
   return (req, res, next) => {
     whenAuthenticated(
-      handler.authenticate(authorizationHeader(req.rawHeaders), req),
+      handler.authenticate(handler.credentials(req), req),
       (auth) => {
         if (auth) req.auth = auth;
         next();

@@ -1,7 +1,6 @@
 import {
   type AuthContext,
   type AuthHandlerOptions,
-  authorizationHeader,
   type ClaimRules,
   claimGuard,
   createAuthHandler,
@@ -28,7 +27,7 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
   // Callback style, not `async`: on a cache hit the request goes on without a promise.
   fastify.addHook('onRequest', (request, reply, done) => {
     whenAuthenticated(
-      handler.authenticate(authorizationHeader(request.raw.rawHeaders), request),
+      handler.authenticate(handler.credentials(request.raw), request),
       (auth) => {
         request.auth = auth ?? null;
         done();

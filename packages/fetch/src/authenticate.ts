@@ -58,7 +58,7 @@ export function requireAuth<User = unknown>(
   // refuses as two credentials (400 invalid_request), as it does for two header lines.
   return (request) =>
     whenAuthenticated<User, AuthResult<User>>(
-      handler.authenticate(request.headers.get('authorization') ?? undefined, request),
+      handler.authenticate(handler.credentials(request), request),
       (auth) => auth,
       (error) => refusalResponse(error, request),
     );

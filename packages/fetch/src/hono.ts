@@ -41,7 +41,7 @@ export function requireAuth<User = unknown>(
   return async (c, next) => {
     const request = c.req.raw;
     const refusal = await whenAuthenticated<User, Response | undefined>(
-      handler.authenticate(request.headers.get('authorization') ?? undefined, request),
+      handler.authenticate(handler.credentials(request), request),
       (auth) => {
         c.set('auth', auth);
         return undefined;

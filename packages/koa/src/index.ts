@@ -1,7 +1,6 @@
 import {
   type AuthContext,
   type AuthHandlerOptions,
-  authorizationHeader,
   type ClaimRules,
   claimGuard,
   createAuthHandler,
@@ -35,7 +34,7 @@ export function requireAuth<User = unknown>(
   // Not `async`: on a cache hit the request goes on to `next()` without an extra promise.
   return (ctx, next) =>
     whenAuthenticated<User, unknown>(
-      handler.authenticate(authorizationHeader(ctx.req.rawHeaders), ctx),
+      handler.authenticate(handler.credentials(ctx.req), ctx),
       (auth) => {
         if (auth) ctx.state.auth = auth;
         return next();

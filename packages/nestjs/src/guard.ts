@@ -2,7 +2,6 @@ import {
   type AuthContext,
   type AuthHandler,
   type AuthHandlerOptions,
-  authorizationHeader,
   type ClaimRules,
   claimGuard,
   createAuthHandler,
@@ -34,7 +33,8 @@ export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, object>;
 interface PlatformRequest {
   auth?: AuthContext;
   rawHeaders?: string[];
-  raw?: { rawHeaders: string[] };
+  url?: string;
+  raw?: { rawHeaders: string[]; url?: string };
 }
 
 /**
@@ -63,9 +63,9 @@ export class GatehouseGuard implements CanActivate {
     if (this.#reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
     if (context.getType() !== 'http') return false;
     const request = context.switchToHttp().getRequest<PlatformRequest>();
-    const rawHeaders = request.raw?.rawHeaders ?? request.rawHeaders ?? [];
+    const source = request.raw ?? { rawHeaders: request.rawHeaders ?? [], url: request.url };
     return whenAuthenticated(
-      this.handler.authenticate(authorizationHeader(rawHeaders), request),
+      this.handler.authenticate(this.handler.credentials(source), request),
       (auth) => {
         if (auth) request.auth = auth;
         return true;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { authorizationHeader, type Guard } from '@gatehouse/core';
+import type { Guard } from '@gatehouse/core';
 import type { UpgradeAuthenticator } from './upgrade.js';
 
 /** The parts of a socket.io server `Socket` the handshake middleware uses. */
@@ -43,26 +43,31 @@ export function socketIoAuth(
   ...guards: Guard[]
 ): (socket: HandshakeSocket, next: (error?: Error) => void) => void {
   return (socket, next) => {
-    void authenticator.check(socket.request, guards, credentials(socket)).then((decision) => {
-      if (decision.ok) {
-        socket.data.auth = decision.auth;
-        return next();
-      }
-      if (!decision.response) {
-        return next(new Error('server_error', { cause: decision.error }));
-      }
-      const { status, headers, body } = decision.response;
-      const data: RefusalData = { status, ...body };
-      if (headers['www-authenticate']) data.challenge = headers['www-authenticate'];
-      if (headers['retry-after']) data.retryAfter = Number(headers['retry-after']);
-      next(Object.assign(new Error(body.error), { data }));
-    });
+    void authenticator
+      .check(socket.request, guards, credentials(authenticator, socket))
+      .then((decision) => {
+        if (decision.ok) {
+          socket.data.auth = decision.auth;
+          return next();
+        }
+        if (!decision.response) {
+          return next(new Error('server_error', { cause: decision.error }));
+        }
+        const { status, headers, body } = decision.response;
+        const data: RefusalData = { status, ...body };
+        if (headers['www-authenticate']) data.challenge = headers['www-authenticate'];
+        if (headers['retry-after']) data.retryAfter = Number(headers['retry-after']);
+        next(Object.assign(new Error(body.error), { data }));
+      });
   };
 }
 
-/** The header value(s) to authenticate: the request's, plus the `auth` payload's token. */
-function credentials(socket: HandshakeSocket): string | string[] | undefined {
-  const header = authorizationHeader(socket.request.rawHeaders);
+/** The credential value(s) to authenticate: the request's, plus the `auth` payload's token. */
+function credentials(
+  authenticator: UpgradeAuthenticator,
+  socket: HandshakeSocket,
+): string | string[] | undefined {
+  const header = authenticator.credentials(socket.request);
   const token = socket.handshake.auth?.token;
   if (token === undefined) return header;
   // A non-string token is sent on as an empty credential: 400 invalid_request, like a bad header.

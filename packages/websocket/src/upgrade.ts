@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import {
   type AuthContext,
   type AuthHandlerOptions,
-  authorizationHeader,
   type ClaimRules,
   claimGuard,
   createAuthHandler,
@@ -50,6 +49,8 @@ export interface UpgradeAuthenticator<User = unknown> {
     socket: Duplex,
     ...guards: readonly Guard[]
   ): Promise<UpgradeDecision<User>>;
+  /** The request's credential value(s): `Authorization`, plus the `token` option's locations. */
+  credentials(request: IncomingMessage): string | string[] | undefined;
 }
 
 /**
@@ -72,7 +73,7 @@ export function requireAuth<User = unknown>(
   const handler = createAuthHandler<User, IncomingMessage>(optionsOrVerifier);
   const check: UpgradeAuthenticator<User>['check'] = async (request, guards = [], header) => {
     try {
-      const authorization = header ?? authorizationHeader(request.rawHeaders);
+      const authorization = header ?? handler.credentials(request);
       const auth = await handler.authenticate(authorization, request);
       for (const guard of guards) guard(auth, request);
       return { ok: true, auth };
@@ -85,6 +86,7 @@ export function requireAuth<User = unknown>(
   };
   return {
     check,
+    credentials: (request) => handler.credentials(request),
     async upgrade(request, socket, ...guards) {
       const decision = await check(request, guards);
       if (!decision.ok) {
