@@ -51,7 +51,8 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
  * `setErrorHandler` after setting the challenge headers. An error thrown by `resolveUser` is
  * always thrown, unchanged. Options are validated at registration.
  *
- * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
+ * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
+ * option says so; answer 500 for anything it refuses.
  */
 export const gatehouse = fp(plugin, { fastify: '5.x', name: '@gatehouse/fastify' });
 

@@ -47,7 +47,8 @@ export type RequestGuard = (
  * answer; `refusalHeaders(error, request)` gives the challenge headers to keep. An error thrown
  * by `resolveUser` is always thrown, unchanged.
  *
- * Does not: read tokens from the query string, cookies or body; consume the request body;
+ * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
+ * option says so; consume the request body;
  * answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(

@@ -32,7 +32,8 @@ export interface GatehouseEnv<User = unknown> {
  * `c.header()` (kept on the answer `onError` builds with `c.json()`/`c.text()`). An error thrown by
  * `resolveUser` always goes to `app.onError`, unchanged.
  *
- * Does not: read tokens from the query string, cookies or body; answer 500 for anything it refuses.
+ * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
+ * option says so; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | RequireAuthOptions<User>,

@@ -25,7 +25,8 @@ export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Contex
  * or with `errors: 'delegate'` thrown to your error middleware after setting the challenge
  * headers. An error thrown by `resolveUser` is always re-thrown, unchanged.
  *
- * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
+ * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
+ * option says so; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | RequireAuthOptions<User>,

@@ -51,7 +51,8 @@ interface PlatformRequest {
  * thrown by `resolveUser` is always thrown unchanged.
  *
  * Does not: authenticate WebSocket gateways or microservices (a non-HTTP context is refused:
- * see `@gatehouse/websocket`); read tokens from the query string or body.
+ * see `@gatehouse/websocket`); read tokens from the body, or from anywhere but `Authorization`
+ * unless the `token` option says so.
  */
 export class GatehouseGuard implements CanActivate {
   readonly #reflector = new Reflector();

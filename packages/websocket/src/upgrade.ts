@@ -59,7 +59,7 @@ export interface UpgradeAuthenticator<User = unknown> {
  * throws `GatehouseConfigError`.
  *
  * Does not: accept `errors: 'delegate'` (an upgrade has no error handler to delegate to); read
- * tokens from the query string or a subprotocol (browsers cannot set headers on
+ * tokens from a subprotocol, or from the query string or a cookie unless `token` says so (browsers cannot set headers on
  * `new WebSocket()`: use socket.io's `auth` payload, see `socketIoAuth`, or a cookie session).
  */
 export function requireAuth<User = unknown>(
