@@ -9,6 +9,9 @@ const src = (name: string) =>
 export default defineConfig({
   resolve: {
     alias: {
+      '@gatehouse/core/adapter': fileURLToPath(
+        new URL('./packages/core/src/adapter.ts', import.meta.url),
+      ),
       '@gatehouse/core': src('core'),
       '@gatehouse/testing': src('testing'),
       '@gatehouse/express': src('express'),

@@ -92,13 +92,13 @@ describe('warm outage: stale-if-error', () => {
     const requests = issuer.requests.total;
     for (let i = 0; i < 50; i++) expect(await store.getKey('RS256', kid)).toBe(key);
     expect(issuer.requests.total).toBe(requests);
-    expect(store.isCurrent(key)).toBe(true);
+    expect(store.keyNow('RS256', kid)).toBe(key);
     clock.advance(1_000);
     expect(await store.getKey('RS256', kid)).toBe(key);
     await vi.waitFor(() => expect(failures(events)).toHaveLength(2));
     // Past max-age (10 min) + maxStale (24 h): the keys are no longer trusted.
     clock.advance(DAY);
-    expect(store.isCurrent(key)).toBe(false);
+    expect(store.keyNow('RS256', kid)).toBeUndefined();
     const error = await rejection(store.getKey('RS256', kid));
     expect([error.code, error.reason]).toEqual(['temporarily_unavailable', 'keys_unavailable']);
     expect(failures(events).at(-1)).toMatchObject({ stale: false });

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULTS,
-  GatehouseConfigError,
-  resolveOptions,
-  type VerifierOptions,
-} from '../src/options.js';
+import { GatehouseConfigError } from '../src/config-error.js';
+import { DEFAULTS } from '../src/defaults.js';
+import { resolveOptions, type VerifierOptions } from '../src/options.js';
 
 const base = { issuer: 'https://as.example.com', audience: 'https://api.example.com' };
 

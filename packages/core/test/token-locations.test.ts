@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthHandler, credentialsOf, GatehouseConfigError } from '../src/index.js';
+import { createAuthHandler, credentialsOf } from '../src/adapter.js';
+import { GatehouseConfigError } from '../src/index.js';
 
 const base = { issuer: 'https://as.example.test', audience: 'https://api.example.test' };
 const node = (headers: Record<string, string | string[]>, url = '/things') => ({

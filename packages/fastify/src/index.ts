@@ -1,15 +1,12 @@
+import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
 import {
-  type AuthContext,
-  type AuthHandlerOptions,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 

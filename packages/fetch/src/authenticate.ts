@@ -1,16 +1,18 @@
+import type {
+  AuthContext,
+  AuthHandlerOptions,
+  ClaimRules,
+  HttpErrorResponse,
+  Verifier,
+} from '@gatehouse/core';
 import {
-  type AuthContext,
-  type AuthHandlerOptions,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
-  type HttpErrorResponse,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 
 /** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
 export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Request>;

@@ -1,14 +1,12 @@
+import type { AuthContext, ClaimRules, Verifier } from '@gatehouse/core';
 import {
-  type AuthContext,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
 import { type RequireAuthOptions, toResponse } from './authenticate.js';
 

@@ -1,16 +1,13 @@
+import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
 import {
-  type AuthContext,
   type AuthHandler,
-  type AuthHandlerOptions,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import {
   type CanActivate,
   type ExecutionContext,

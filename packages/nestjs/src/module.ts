@@ -1,4 +1,5 @@
-import { createAuthHandler, type Verifier } from '@gatehouse/core';
+import type { Verifier } from '@gatehouse/core';
+import { createAuthHandler } from '@gatehouse/core/adapter';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GATEHOUSE_AUTH_HANDLER, GatehouseGuard, type GatehouseOptions } from './guard.js';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Guard } from '@gatehouse/core';
+import type { Guard } from '@gatehouse/core/adapter';
 import type { UpgradeAuthenticator } from './upgrade.js';
 
 /** The parts of a socket.io server `Socket` the handshake middleware uses. */

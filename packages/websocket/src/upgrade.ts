@@ -4,15 +4,17 @@ import {
   type AuthContext,
   type AuthHandlerOptions,
   type ClaimRules,
+  GatehouseConfigError,
+  type HttpErrorResponse,
+  type Verifier,
+} from '@gatehouse/core';
+import {
   claimGuard,
   createAuthHandler,
   failureFor,
-  GatehouseConfigError,
   type Guard,
-  type HttpErrorResponse,
   scopeGuard,
-  type Verifier,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 
 /** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
 export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, IncomingMessage>;

@@ -1,6 +1,6 @@
 import type { TestIssuer } from '@gatehouse/testing';
 import { expect } from 'vitest';
-import type { Verifier } from '../../src/verify.js';
+import type { Verifier } from '../../src/types.js';
 
 /** Claims of a token that would be accepted, but for what the attack changes. */
 export const validClaims = (issuer: TestIssuer) => ({

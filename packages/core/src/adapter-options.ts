@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { duration } from '../options.js';
-import { tokenLocationsSchema } from '../token-locations.js';
+import { duration } from './options.js';
+import { tokenLocationsSchema } from './token-locations.js';
 
 /** The option names that belong to the adapter layer and are split off before `createVerifier`. */
 export const ADAPTER_KEYS = [
