@@ -15,7 +15,7 @@ import {
 } from '@gatehouse/core/adapter';
 
 /** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
-export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Request>;
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, Request>;
 
 /**
  * What authenticating a `Request` gives: its `AuthContext`, `undefined` (an `optional`
@@ -54,7 +54,7 @@ export type RequestGuard = (
  * answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
-  optionsOrVerifier: Verifier | RequireAuthOptions<User>,
+  optionsOrVerifier: Verifier | GatehouseOptions<User>,
 ): Authenticate<User> {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier);
   // A Fetch `Headers` joins repeated `Authorization` lines with ", ", which the core's parser

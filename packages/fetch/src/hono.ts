@@ -8,9 +8,9 @@ import {
   whenAuthenticated,
 } from '@gatehouse/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
-import { type RequireAuthOptions, toResponse } from './authenticate.js';
+import { type GatehouseOptions, toResponse } from './authenticate.js';
 
-export type { RequireAuthOptions } from './authenticate.js';
+export type { GatehouseOptions } from './authenticate.js';
 
 /**
  * The Hono environment `requireAuth` sets: `c.get('auth')` (or `c.var.auth`) is the
@@ -34,7 +34,7 @@ export interface GatehouseEnv<User = unknown> {
  * option says so; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
-  optionsOrVerifier: Verifier | RequireAuthOptions<User>,
+  optionsOrVerifier: Verifier | GatehouseOptions<User>,
 ): MiddlewareHandler<GatehouseEnv<User>> {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier);
   return async (c, next) => {

@@ -1,8 +1,8 @@
 export type {
   Authenticate,
   AuthResult,
+  GatehouseOptions,
   RequestGuard,
-  RequireAuthOptions,
 } from './authenticate.js';
 export {
   refusalHeaders,

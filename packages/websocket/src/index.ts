@@ -2,7 +2,7 @@ export { closeOnExpiry, TOKEN_EXPIRED_CLOSE_CODE } from './expiry.js';
 export type { HandshakeSocket, RefusalData } from './socket-io.js';
 export { socketIoAuth } from './socket-io.js';
 export type {
-  RequireAuthOptions,
+  GatehouseOptions,
   UpgradeAuthenticator,
   UpgradeDecision,
 } from './upgrade.js';

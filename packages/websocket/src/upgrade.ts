@@ -17,7 +17,7 @@ import {
 } from '@gatehouse/core/adapter';
 
 /** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
-export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, IncomingMessage>;
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, IncomingMessage>;
 
 /**
  * Whether a connection may open: `auth` (`undefined` for an anonymous `optional` request), or
@@ -65,7 +65,7 @@ export interface UpgradeAuthenticator<User = unknown> {
  * `new WebSocket()`: use socket.io's `auth` payload, see `socketIoAuth`, or a cookie session).
  */
 export function requireAuth<User = unknown>(
-  optionsOrVerifier: Verifier | RequireAuthOptions<User>,
+  optionsOrVerifier: Verifier | GatehouseOptions<User>,
 ): UpgradeAuthenticator<User> {
   if ((optionsOrVerifier as { errors?: unknown }).errors === 'delegate') {
     throw new GatehouseConfigError([
