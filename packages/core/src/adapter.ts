@@ -14,5 +14,6 @@ export { createAuthHandler, failureFor, whenAuthenticated } from './auth-handler
 export { authorizationHeader } from './bearer.js';
 export type { Guard, ScopeMode } from './guards.js';
 export { claimGuard, scopeGuard } from './guards.js';
+export { withReadiness } from './readiness.js';
 export type { CredentialSource } from './token-locations.js';
 export { credentialsOf } from './token-locations.js';

@@ -1,4 +1,10 @@
-import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
+import type {
+  AuthContext,
+  AuthHandlerOptions,
+  ClaimRules,
+  Readiness,
+  Verifier,
+} from '@gatehouse/core';
 import {
   claimGuard,
   createAuthHandler,
@@ -6,6 +12,7 @@ import {
   type Guard,
   scopeGuard,
   whenAuthenticated,
+  withReadiness,
 } from '@gatehouse/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
@@ -28,14 +35,17 @@ export type RequireAuthOptions<User = unknown> = GatehouseOptions<User>;
  * or with `errors: 'delegate'` passed to `next(err)` after setting the challenge headers. An
  * error thrown by `resolveUser` always goes to `next(err)`, unchanged.
  *
+ * The middleware also has the verifier's `ready()` (fetch the issuers' keys now; rejects naming
+ * the URL and the cause) and `health()` (a snapshot for a readiness endpoint).
+ *
  * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
  * option says so; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | GatehouseOptions<User>,
-): RequestHandler {
+): RequestHandler & Readiness {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier);
-  return (req, res, next) => {
+  const middleware: RequestHandler = (req, res, next) => {
     whenAuthenticated(
       handler.authenticate(handler.credentials(req), req),
       (auth) => {
@@ -45,6 +55,7 @@ export function requireAuth<User = unknown>(
       (error) => fail(error, req, res, next),
     );
   };
+  return withReadiness(middleware, handler);
 }
 
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */

@@ -1,4 +1,10 @@
-import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
+import {
+  type AuthContext,
+  type AuthHandlerOptions,
+  type ClaimRules,
+  GatehouseConfigError,
+  type Verifier,
+} from '@gatehouse/core';
 import {
   claimGuard,
   createAuthHandler,
@@ -13,13 +19,22 @@ import fp from 'fastify-plugin';
 export type { AuthenticatedRequest } from './types.js';
 
 /** Plugin options: the verifier's options (or `verifier`) plus the adapter options. */
-export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, FastifyRequest>;
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, FastifyRequest> & {
+  /**
+   * Fetch every issuer's discovery and keys during registration, so `app.ready()` (and
+   * `listen()`) fails with `GatehouseReadinessError`, naming the URL and the cause, when they
+   * cannot be had. Default `false`: keys are fetched on the first request.
+   */
+  awaitReady?: boolean;
+};
 
 /** A route-level hook, for `{ preHandler: requireScopes('a') }`. */
 export type GuardHook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, options) => {
-  const handler = createAuthHandler<unknown, FastifyRequest>(options);
+  const { awaitReady, handlerOptions } = splitAwaitReady(options);
+  const handler = createAuthHandler<unknown, FastifyRequest>(handlerOptions);
+  if (awaitReady) await handler.ready();
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined);
   // Callback style, not `async`: on a cache hit the request goes on without a promise.
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -47,6 +62,10 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
  * Refusals are `toHttpResponse` answers sent here, or with `errors: 'delegate'` thrown to your
  * `setErrorHandler` after setting the challenge headers. An error thrown by `resolveUser` is
  * always thrown, unchanged. Options are validated at registration.
+ *
+ * With `awaitReady: true` the issuers' keys are fetched during registration and `app.ready()`
+ * fails when they cannot be had. For a readiness endpoint, create the verifier yourself
+ * (`createVerifier`), pass it as `{ verifier }` and answer with `verifier.health()`.
  *
  * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
  * option says so; answer 500 for anything it refuses.
@@ -81,6 +100,18 @@ const toHook =
       return reply;
     }
   };
+
+/** `awaitReady` is this adapter's own option; a `Verifier` is passed on untouched (not copied). */
+function splitAwaitReady(options: Verifier | GatehouseOptions) {
+  if (typeof (options as Verifier).authenticate === 'function' || !('awaitReady' in options)) {
+    return { awaitReady: false, handlerOptions: options };
+  }
+  const { awaitReady, ...handlerOptions } = options;
+  if (awaitReady !== undefined && typeof awaitReady !== 'boolean') {
+    throw new GatehouseConfigError([{ path: 'awaitReady', message: 'must be a boolean' }]);
+  }
+  return { awaitReady: awaitReady === true, handlerOptions };
+}
 
 /**
  * Sends the refusal and returns `undefined`, or (delegated) sets its headers and returns the

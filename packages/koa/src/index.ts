@@ -1,4 +1,10 @@
-import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
+import type {
+  AuthContext,
+  AuthHandlerOptions,
+  ClaimRules,
+  Readiness,
+  Verifier,
+} from '@gatehouse/core';
 import {
   claimGuard,
   createAuthHandler,
@@ -6,6 +12,7 @@ import {
   type Guard,
   scopeGuard,
   whenAuthenticated,
+  withReadiness,
 } from '@gatehouse/core/adapter';
 import type { Context, Middleware } from 'koa';
 
@@ -28,15 +35,18 @@ export type RequireAuthOptions<User = unknown> = GatehouseOptions<User>;
  * or with `errors: 'delegate'` thrown to your error middleware after setting the challenge
  * headers. An error thrown by `resolveUser` is always re-thrown, unchanged.
  *
+ * The middleware also has the verifier's `ready()` (fetch the issuers' keys now; rejects naming
+ * the URL and the cause) and `health()` (a snapshot for a readiness endpoint).
+ *
  * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
  * option says so; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | GatehouseOptions<User>,
-): Middleware {
+): Middleware & Readiness {
   const handler = createAuthHandler<User, Context>(optionsOrVerifier);
   // Not `async`: on a cache hit the request goes on to `next()` without an extra promise.
-  return (ctx, next) =>
+  const middleware: Middleware = (ctx, next) =>
     whenAuthenticated<User, unknown>(
       handler.authenticate(handler.credentials(ctx.req), ctx),
       (auth) => {
@@ -45,6 +55,7 @@ export function requireAuth<User = unknown>(
       },
       (error) => fail(error, ctx),
     );
+  return withReadiness(middleware, handler);
 }
 
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */
