@@ -22,6 +22,12 @@ export default defineConfig({
       '@gatehouse/koa': src('koa'),
       '@gatehouse/fastify': src('fastify'),
       '@gatehouse/redis': src('redis'),
+      '@gatehouse/fetch/hono': fileURLToPath(
+        new URL('./packages/fetch/src/hono.ts', import.meta.url),
+      ),
+      '@gatehouse/fetch': src('fetch'),
+      '@gatehouse/websocket': src('websocket'),
+      '@gatehouse/nestjs': src('nestjs'),
     },
   },
   test: {

@@ -62,7 +62,9 @@ writeFileSync(
   join(scratch, 'tsconfig.json'),
   JSON.stringify({
     extends: join(root, 'tsconfig.base.json'),
-    compilerOptions: { noEmit: true, noUnusedLocals: false },
+    // experimentalDecorators: the NestJS README's snippet uses Nest's (legacy) decorators, as Nest
+    // apps do; no other snippet has a decorator.
+    compilerOptions: { noEmit: true, noUnusedLocals: false, experimentalDecorators: true },
     include: ['*.ts'],
   }),
 );

@@ -104,10 +104,12 @@ pnpm --filter @gatehouse/bench profile [core|<server, e.g. koa+gatehouse>] [dist
   koa-jwt + jwks-rsa \`koaJwtSecret({ jwksUri, cache: true, cacheMaxEntries: 5, cacheMaxAge })\`;
   @fastify/jwt + get-jwks (\`providerDiscovery\`, \`getPublicKey({ kid, domain: iss, alg })\`, plus
   \`allowedIss\`/\`allowedAud\` so it checks what the others check). Gatehouse: \`requireAuth({ issuer, audience })\`
-  (Express, Koa), \`app.register(gatehouse, { issuer, audience })\` (Fastify). Before load, every server
+  (Express, Koa), \`app.register(gatehouse, { issuer, audience })\` (Fastify), \`app.use(requireAuth({ issuer, audience }))\`
+  from \`@gatehouse/fetch/hono\` (Hono 4 on \`@hono/node-server\`); hono/jwk \`jwk({ jwks_uri, alg: ['RS256'] })\` as Hono's docs
+  show it, plus \`verification: { iss, aud, typ: 'at+jwt' }\` (it fetches \`jwks_uri\` on every request: it has no key cache). Before load, every server
   must answer 200 with the token's \`sub\`, and 401 to no header, a forged signature and a wrong audience.
   "+no-op" is the bare app plus one middleware (Express \`app.use\`, Koa \`app.use\`, Fastify
-  \`onRequest\` hook) that only sets \`auth\` to a constant: what any authentication middleware costs
+  \`onRequest\` hook, Hono \`app.use\` with \`c.set\`) that only sets \`auth\` to a constant: what any authentication middleware costs
   that framework before doing any work — a reference, not a contender.
 - **Growth**: Gatehouse, RS256, one call at a time, ${config.growthMs / 1000} s per point and round. Keys: a JWKS of N keys
   (ES256 fillers, the RS256 signing key last), \`keyFetch.maxKeys\` raised to 1,000 for every point
@@ -162,7 +164,7 @@ ${problems.length ? problems.map((p) => `- ${p}`).join('\n') : '- none: every co
  */
 function middlewareNotes(results: Results): string[] {
   const notes: string[] = [];
-  for (const framework of ['express', 'koa', 'fastify']) {
+  for (const framework of ['express', 'koa', 'fastify', 'hono']) {
     const rows = results.http.filter((r) => r.framework === framework && r.workload === 'repeated');
     const noOp = rows.find((r) => r.kind === 'no-op');
     const gatehouse = rows.find((r) => r.kind === 'gatehouse');

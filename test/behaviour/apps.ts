@@ -8,7 +8,9 @@ import Fastify from 'fastify';
 import Koa3, { type Middleware } from 'koa';
 import Koa2 from 'koa2';
 import { appError, describeAuth, guardOf, listen, type RunningApp } from './app-shared.js';
+import { FETCH_FRAMEWORKS } from './fetch-apps.js';
 import { type Fixture, ROUTES } from './fixture.js';
+import { NEST_FRAMEWORKS } from './nest-apps.js';
 
 // Each builder mounts the same thing: GET /public (no auth), GET /unguarded/scoped (a guard
 // without requireAuth), and for every variant GET /<variant>/<route> behind requireAuth(options).
@@ -113,4 +115,6 @@ export const FRAMEWORKS: { name: string; start(fixture: Fixture): Promise<Runnin
   { name: 'Koa 3', start: (fixture) => startKoa(Koa3, fixture) },
   { name: 'Koa 2', start: (fixture) => startKoa(Koa2, fixture) },
   { name: 'Fastify 5', start: startFastify },
+  ...FETCH_FRAMEWORKS,
+  ...NEST_FRAMEWORKS,
 ];

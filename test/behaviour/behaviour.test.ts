@@ -46,7 +46,7 @@ describe.each(FRAMEWORKS)('$name', ({ start }) => {
     const jwksRequests = fixture.issuer.requests.jwks;
     if (row.jwksDown) {
       // Warm the key cache with this very token's issuer; the warm-up must itself succeed.
-      expect((await send(app, row, headers)).status).toBe(200);
+      expect((await send(app, row, headers, { token })).status).toBe(200);
       fixture.issuer.setFault({ type: 'down' });
       // Past the keys' max-age (600 s), so the next request makes the verifier contact the
       // downed issuer instead of answering from fresh keys. Only `Date` moves.
@@ -54,11 +54,12 @@ describe.each(FRAMEWORKS)('$name', ({ start }) => {
       vi.setSystemTime(Date.now() + 700_000);
     }
     try {
-      const fresh = row.jwksDown ? headerValues(row, await TOKENS[row.token!](fixture)) : headers;
+      const freshToken = row.jwksDown ? await TOKENS[row.token!](fixture) : token;
+      const fresh = row.jwksDown ? headerValues(row, freshToken) : headers;
       for (let sent = 0; sent < (row.repeat ?? 1); sent++) {
         const { response, rejections } = await exchange(app, row, fresh, {
           fixture,
-          token: token ?? '',
+          token: freshToken ?? '',
         });
         check(row, response, token);
         checkReason(row, response, rejections);
@@ -121,8 +122,21 @@ const pathOf = (row: Row) =>
       ? '/unguarded/scoped'
       : `/${row.variant ?? 'default'}/${row.route ?? 'protected'}`;
 
-function send(app: RunningApp, row: Row, headers: string[], proofs: string[] = []) {
-  const req = request(app.url).get(pathOf(row)).timeout(10_000);
+/** The row's request: `headers` as Authorization lines, `proofs` as DPoP lines, and the other
+ * credential places the row names (`{token}` filled in). */
+function send(
+  app: RunningApp,
+  row: Row,
+  headers: string[],
+  { proofs = [], token }: { proofs?: string[]; token?: string | undefined } = {},
+) {
+  const fill = (template: string) => template.replaceAll('{token}', token ?? '');
+  const path = pathOf(row);
+  const req = request(app.url)
+    .get(row.query === undefined ? path : `${path}?${fill(row.query)}`)
+    .timeout(10_000);
+  if (row.cookie !== undefined) req.set('Cookie', fill(row.cookie));
+  if (row.tokenHeader !== undefined) req.set('X-Access-Token', fill(row.tokenHeader));
   // superagent sends an array as repeated header lines; its types only admit that for Cookie.
   for (const [name, values] of [
     ['Authorization', headers],
@@ -156,7 +170,7 @@ async function exchange(
     });
   const last = async (proofs: string[]) => {
     const before = fixture.rejections.length;
-    const response = await send(app, row, headers, proofs);
+    const response = await send(app, row, headers, { proofs, token });
     return { response, rejections: fixture.rejections.slice(before) };
   };
   switch (row.dpop) {
@@ -167,7 +181,7 @@ async function exchange(
       return last([proof()]);
     case 'replayed': {
       const once = proof();
-      expect((await send(app, row, headers, [once])).status).toBe(200);
+      expect((await send(app, row, headers, { proofs: [once], token })).status).toBe(200);
       return last([once]);
     }
     case 'twoHeaders':
@@ -179,7 +193,7 @@ async function exchange(
     case 'otherKey':
       return last([proof({ key: fixture.otherDpopKey })]);
     case 'withNonce': {
-      const first = await send(app, row, headers, [proof()]);
+      const first = await send(app, row, headers, { proofs: [proof()], token });
       expect(first.status).toBe(401);
       return last([proof({ nonce: String(first.headers['dpop-nonce']) })]);
     }

@@ -31,6 +31,7 @@ export type Variant =
   | 'delegate'
   | 'metadata'
   | 'opaque'
+  | 'locations'
   | 'cold'
   | 'faulty'
   | 'faultySync'
@@ -154,6 +155,7 @@ export async function createFixture(): Promise<Fixture> {
           },
         }),
       },
+      locations: { ...base, token: { cookie: 'at', header: 'x-access-token', query: true } },
       cold: {
         issuer: coldIssuer.url,
         audience: coldIssuer.audience,

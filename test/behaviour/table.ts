@@ -59,6 +59,10 @@ export interface Row {
   token?: TokenKind;
   /** The DPoP proof to send with it. Default none. */
   dpop?: ProofKind;
+  /** Other places a credential is sent (`{token}` as in `header`): `Cookie`, `X-Access-Token`, query. */
+  cookie?: string;
+  tokenHeader?: string;
+  query?: string;
   /**
    * Keys were fetched (the warm-up request must succeed), then the issuer went down and the
    * clock moved past the keys' max-age, so this request makes the verifier contact it.
@@ -650,6 +654,86 @@ export const ROWS: readonly Row[] = [
     variant: 'opaque',
     token: 'expired',
     expect: invalidToken('expired'),
+  },
+  // Other token locations (issue 16 §4): opt-in with `token`, never two credentials at once
+  {
+    name: 'token.cookie: token in the named cookie → 200',
+    variant: 'locations',
+    header: null,
+    cookie: 'theme=dark; at={token}',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'token.header: token in X-Access-Token → 200',
+    variant: 'locations',
+    header: null,
+    tokenHeader: '{token}',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'token.query: access_token query parameter (RFC 6750 §2.3) → 200',
+    variant: 'locations',
+    header: null,
+    query: 'access_token={token}',
+    token: 'valid',
+    expect: ok,
+  },
+  {
+    name: 'token: Authorization and cookie at once → 400 invalid_request (RFC 6750 §2)',
+    variant: 'locations',
+    cookie: 'at={token}',
+    token: 'valid',
+    expect: invalidRequest('multiple_credentials'),
+  },
+  {
+    name: 'token: cookie and query at once → 400 invalid_request',
+    variant: 'locations',
+    header: null,
+    cookie: 'at={token}',
+    query: 'access_token={token}',
+    token: 'valid',
+    expect: invalidRequest('multiple_credentials'),
+  },
+  {
+    name: 'token.query: access_token twice → 400 invalid_request',
+    variant: 'locations',
+    header: null,
+    query: 'access_token={token}&access_token={token}',
+    token: 'valid',
+    expect: invalidRequest('multiple_credentials'),
+  },
+  {
+    name: 'token.query: empty access_token → 400 invalid_request',
+    variant: 'locations',
+    header: null,
+    query: 'access_token=',
+    expect: invalidRequest('malformed_header'),
+  },
+  {
+    name: 'token: bad token in the cookie → 401 invalid_token',
+    variant: 'locations',
+    header: null,
+    cookie: 'at={token}',
+    token: 'garbage',
+    expect: invalidToken('malformed_token'),
+  },
+  {
+    name: 'token: no credentials anywhere → 401 without error code',
+    variant: 'locations',
+    header: null,
+    cookie: 'theme=dark',
+    expect: noCredentials,
+  },
+  {
+    name: 'default: cookie, X-Access-Token and query are not read → 401 without error code',
+    header: null,
+    cookie: 'at={token}',
+    tokenHeader: '{token}',
+    query: 'access_token={token}',
+    token: 'valid',
+    expect: noCredentials,
   },
   // key outages
   {

@@ -1,5 +1,5 @@
 /** Frameworks of the HTTP section. */
-export type Framework = 'express' | 'koa' | 'fastify';
+export type Framework = 'express' | 'koa' | 'fastify' | 'hono';
 
 /** One HTTP contender: a server process running `name` (see server.ts). */
 export interface HttpContender {
@@ -27,4 +27,8 @@ export const HTTP_CONTENDERS: HttpContender[] = [
   { name: 'fastify+no-op', framework: 'fastify', kind: 'no-op' },
   { name: 'fastify+gatehouse', framework: 'fastify', kind: 'gatehouse' },
   { name: 'fastify+fastify-jwt', framework: 'fastify', kind: 'peer' },
+  { name: 'hono', framework: 'hono', kind: 'bare' },
+  { name: 'hono+no-op', framework: 'hono', kind: 'no-op' },
+  { name: 'hono+gatehouse', framework: 'hono', kind: 'gatehouse' },
+  { name: 'hono+hono-jwk', framework: 'hono', kind: 'peer' },
 ];

@@ -8,6 +8,7 @@ async function findApp(name: string): Promise<StartServer | undefined> {
   if (framework === 'express') return (await import('./express-apps.js')).expressApps[name];
   if (framework === 'koa') return (await import('./koa-apps.js')).koaApps[name];
   if (framework === 'fastify') return (await import('./fastify-apps.js')).fastifyApps[name];
+  if (framework === 'hono') return (await import('./hono-apps.js')).honoApps[name];
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from './options.js';
+import { tokenLocationsSchema } from './token-locations.js';
 
 /** The option names that belong to the adapter layer and are split off before `createVerifier`. */
 export const ADAPTER_KEYS = [
@@ -9,6 +10,7 @@ export const ADAPTER_KEYS = [
   'unknownUser',
   'errors',
   'verifier',
+  'token',
 ] as const;
 
 const fn = (what: string) =>
@@ -34,6 +36,7 @@ export const userResolverSchema = z.strictObject({
 export const adapterOptionsSchema = userResolverSchema.partial().extend({
   optional: z.boolean().optional(),
   errors: z.enum(['respond', 'delegate']).optional(),
+  token: tokenLocationsSchema.optional(),
   verifier: z
     .custom<object>(
       (value) => typeof (value as { authenticate?: unknown } | null)?.authenticate === 'function',

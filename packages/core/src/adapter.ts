@@ -13,9 +13,12 @@ export type {
 } from './auth-handler.js';
 export { createAuthHandler, failureFor, whenAuthenticated } from './auth-handler.js';
 export { authorizationHeader } from './bearer.js';
+export { fetchDpopRequest } from './dpop/fetch-request.js';
 export { nodeDpopRequest } from './dpop/node-request.js';
 export type { DpopRequest } from './dpop/proof.js';
 export type { AuthenticationRequirements, Guard, RoleMode, ScopeMode } from './guards.js';
 export { authenticationGuard, claimGuard, roleGuard, scopeGuard } from './guards.js';
 export { withReadiness } from './readiness.js';
 export { answerMetadataRequest, toResourceMetadata } from './resource-metadata.js';
+export type { CredentialSource } from './token-locations.js';
+export { credentialsOf } from './token-locations.js';

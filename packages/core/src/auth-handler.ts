@@ -15,6 +15,7 @@ import { rememberRequest, settingsOf } from './internal/request-state.js';
 import { parseOrThrow, type VerifierOptions } from './options.js';
 import type { VerifierHealth } from './readiness.js';
 import { telemetryOf } from './telemetry.js';
+import { type CredentialSource, credentialsOf, type TokenLocations } from './token-locations.js';
 import type { AuthContext, Authorization, Verifier } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
 import { createVerifier } from './verify.js';
@@ -40,6 +41,12 @@ export interface AdapterOptions<User = unknown, Request = unknown> {
    * handler sets the status (`err.status`) and a body of your own.
    */
   errors?: 'respond' | 'delegate';
+  /**
+   * Where else to look for the token: a cookie, another header, or RFC 6750 §2.3's
+   * `access_token` query parameter (see `TokenLocations`). Off by default; credentials in two
+   * places are 400 `invalid_request`.
+   */
+  token?: TokenLocations;
 }
 
 /**
@@ -80,6 +87,12 @@ export interface AuthHandler<User = unknown, Request = unknown> {
   ): AuthOutcome<User>;
   /** `realm` and `resource_metadata` of this handler's challenges. */
   readonly challenge: ChallengeOptions;
+  /**
+   * The credential value(s) of a request for `authenticate`: its `Authorization` header, plus
+   * the `token` option's other locations. `source` is a Node request (`rawHeaders`, `url`) or a
+   * Fetch `Request`.
+   */
+  credentials(source: CredentialSource): string | string[] | undefined;
   /** The verifier's `ready()`: fetches the issuers' keys now; rejects naming the URL and cause. */
   ready(): Promise<void>;
   /** The verifier's `health()`, for a readiness endpoint. */
@@ -113,7 +126,8 @@ export type Failure =
  * Defaults: `optional: false`, `errors: 'respond'`, `unknownUser: 'reject'`, user cache 1000
  * entries for 60 s.
  *
- * Does not: read anything but the `Authorization` header (RFC 6750 §2.2–2.3 are off); write
+ * Does not: read anything but the `Authorization` header unless `token` says so (RFC 6750 §2.2, the
+ * form body, is never read); write
  * responses (the adapter does, from `failureFor`); touch the framework's request object.
  */
 export function createAuthHandler<User = unknown, Request = unknown>(
@@ -185,8 +199,11 @@ export function createAuthHandler<User = unknown, Request = unknown>(
   // Only a DPoP-enabled verifier gets the request's details, built only if it asks for them.
   const dpopRequest = verifier.challenge.dpop === undefined ? undefined : hooks.dpopRequest;
 
+  const locations = adapter.token as TokenLocations | undefined;
+
   return {
     challenge: verifier.challenge,
+    credentials: (source) => credentialsOf(source, locations),
     // A verifier of your own may have neither: then there is nothing to load or report.
     ready: async () => verifier.ready?.(),
     health: () => verifier.health?.() ?? { ready: true, issuers: [] },

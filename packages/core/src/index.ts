@@ -59,6 +59,7 @@ export {
 export { extractRoles, hasAnyRole, hasRoles } from './roles.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
 export type { MeterProviderLike, TelemetryOptions } from './telemetry.js';
+export type { TokenLocations } from './token-locations.js';
 export type {
   AuthContext,
   Authorization,

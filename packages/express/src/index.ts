@@ -11,7 +11,6 @@ import type {
 import {
   answerMetadataRequest,
   authenticationGuard,
-  authorizationHeader,
   claimGuard,
   createAuthHandler,
   failureFor,
@@ -47,7 +46,8 @@ export type RequireAuthOptions<User = unknown> = GatehouseOptions<User>;
  * The middleware also has the verifier's `ready()` (fetch the issuers' keys now; rejects naming
  * the URL and the cause) and `health()` (a snapshot for a readiness endpoint).
  *
- * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
+ * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
+ * option says so; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | GatehouseOptions<User>,
@@ -57,7 +57,7 @@ export function requireAuth<User = unknown>(
   });
   const middleware: RequestHandler = (req, res, next) => {
     whenAuthenticated(
-      handler.authenticate(authorizationHeader(req.rawHeaders), req),
+      handler.authenticate(handler.credentials(req), req),
       (auth) => {
         if (auth) req.auth = auth;
         if (auth?.dpop?.nonce !== undefined) res.setHeader('dpop-nonce', auth.dpop.nonce);

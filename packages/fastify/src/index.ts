@@ -10,7 +10,6 @@ import {
 } from '@gatehouse/core';
 import {
   authenticationGuard,
-  authorizationHeader,
   claimGuard,
   createAuthHandler,
   failureFor,
@@ -49,7 +48,7 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
   // Callback style, not `async`: on a cache hit the request goes on without a promise.
   fastify.addHook('onRequest', (request, reply, done) => {
     whenAuthenticated(
-      handler.authenticate(authorizationHeader(request.raw.rawHeaders), request),
+      handler.authenticate(handler.credentials(request.raw), request),
       (auth) => {
         request.auth = auth;
         if (auth?.dpop?.nonce !== undefined) reply.header('dpop-nonce', auth.dpop.nonce);
@@ -78,7 +77,8 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
  * fails when they cannot be had. For a readiness endpoint, create the verifier yourself
  * (`createVerifier`), pass it as `{ verifier }` and answer with `verifier.health()`.
  *
- * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
+ * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
+ * option says so; answer 500 for anything it refuses.
  */
 export const gatehouse = fp(plugin, { fastify: '5.x', name: '@gatehouse/fastify' });
 

@@ -1,0 +1,135 @@
+import type {
+  AuthContext,
+  AuthenticationRequirements,
+  AuthHandlerOptions,
+  ClaimRules,
+  HttpErrorResponse,
+  Verifier,
+} from '@gatehouse/core';
+import {
+  authenticationGuard,
+  claimGuard,
+  createAuthHandler,
+  failureFor,
+  fetchDpopRequest,
+  type Guard,
+  roleGuard,
+  scopeGuard,
+  whenAuthenticated,
+} from '@gatehouse/core/adapter';
+
+/** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, Request>;
+
+/**
+ * What authenticating a `Request` gives: its `AuthContext`, `undefined` (an `optional`
+ * authenticator and no Bearer credential), or the refusal as a ready `Response`.
+ */
+export type AuthResult<User = unknown> = AuthContext<User> | undefined | Response;
+
+/**
+ * Authenticates one `Request`. The result is given without a promise when it is known at once
+ * (a verified-token cache hit, an anonymous optional request), else as a promise: `await` it.
+ */
+export type Authenticate<User = unknown> = (
+  request: Request,
+) => AuthResult<User> | Promise<AuthResult<User>>;
+
+/**
+ * A per-route check after `requireAuth`: `undefined` when the request may pass, else the refusal
+ * as a `Response` (403 `insufficient_scope`, or 401 when the request was never authenticated).
+ */
+export type RequestGuard = (
+  auth: AuthContext | undefined,
+  request: Request,
+) => Response | undefined;
+
+/**
+ * The Web-standard adapter: builds the function from a `Request` to its `AuthContext` or to a
+ * ready `Response` (RFC 6750: 401/400/403/503 with exactly the status, headers and JSON body of
+ * `toHttpResponse`). Options are validated now: a bad one throws `GatehouseConfigError`.
+ *
+ * With `errors: 'delegate'`, a refusal is thrown instead, unchanged, for your error handling to
+ * answer; `refusalHeaders(error, request)` gives the challenge headers to keep. An error thrown
+ * by `resolveUser` is always thrown, unchanged.
+ *
+ * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
+ * option says so; consume the request body;
+ * answer 500 for anything it refuses.
+ */
+export function requireAuth<User = unknown>(
+  optionsOrVerifier: Verifier | GatehouseOptions<User>,
+): Authenticate<User> {
+  const handler = createAuthHandler<User, Request>(optionsOrVerifier, {
+    dpopRequest: fetchDpopRequest,
+  });
+  // A Fetch `Headers` joins repeated `Authorization` lines with ", ", which the core's parser
+  // refuses as two credentials (400 invalid_request), as it does for two header lines.
+  return (request) =>
+    whenAuthenticated<User, AuthResult<User>>(
+      handler.authenticate(handler.credentials(request), request),
+      (auth) => auth,
+      (error) => refusalResponse(error, request),
+    );
+}
+
+/** 403 `insufficient_scope` unless the token has every one of `scopes`. */
+export const requireScopes = (...scopes: string[]): RequestGuard =>
+  toRequestGuard(scopeGuard(scopes, 'all'));
+
+/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
+export const requireAnyScope = (...scopes: string[]): RequestGuard =>
+  toRequestGuard(scopeGuard(scopes, 'any'));
+
+/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
+export const requireClaims = (rules: ClaimRules): RequestGuard => toRequestGuard(claimGuard(rules));
+
+/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has every one of `roles`. */
+export const requireRoles = (...roles: string[]): RequestGuard =>
+  toRequestGuard(roleGuard(roles, 'all'));
+
+/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has one of `roles`. */
+export const requireAnyRole = (...roles: string[]): RequestGuard =>
+  toRequestGuard(roleGuard(roles, 'any'));
+
+/** RFC 9470 step-up: 401 `insufficient_user_authentication` unless `acr` / `auth_time` fit. */
+export const requireAuthentication = (requirements: AuthenticationRequirements): RequestGuard =>
+  toRequestGuard(authenticationGuard(requirements));
+
+/** Wraps a core guard for `Request`s: its refusal becomes a `Response` (or is thrown, delegated). */
+export const toRequestGuard =
+  (guard: Guard): RequestGuard =>
+  (auth, request) => {
+    try {
+      guard(auth, request);
+      return undefined;
+    } catch (error) {
+      return refusalResponse(error, request);
+    }
+  };
+
+/**
+ * The refusal of `error` raised while handling `request`, as a `Response`; thrown back, unchanged,
+ * when it is not Gatehouse's to answer (`errors: 'delegate'`, a throwing `resolveUser`).
+ */
+export function refusalResponse(error: unknown, request: Request): Response {
+  const failure = failureFor(error, request);
+  if (failure.action === 'delegate') throw failure.error;
+  return toResponse(failure.response);
+}
+
+/**
+ * The headers Gatehouse would have set on the refusal of `error` for `request`
+ * (`WWW-Authenticate`, `Cache-Control`, `Retry-After`): for an error handler answering delegated
+ * refusals (`errors: 'delegate'`). Empty for an error that is not a `GatehouseError`.
+ */
+export function refusalHeaders(error: unknown, request: Request): Record<string, string> {
+  const failure = failureFor(error, request);
+  if (failure.action === 'delegate') return failure.headers;
+  const { 'content-type': _contentType, ...headers } = failure.response.headers;
+  return headers;
+}
+
+/** `toHttpResponse`'s answer as a Web `Response`. */
+export const toResponse = ({ status, headers, body }: HttpErrorResponse): Response =>
+  new Response(JSON.stringify(body), { status, headers });

@@ -1,0 +1,117 @@
+import type {
+  AuthContext,
+  AuthenticationRequirements,
+  ClaimRules,
+  Verifier,
+} from '@gatehouse/core';
+import {
+  authenticationGuard,
+  claimGuard,
+  createAuthHandler,
+  failureFor,
+  fetchDpopRequest,
+  type Guard,
+  roleGuard,
+  scopeGuard,
+  whenAuthenticated,
+} from '@gatehouse/core/adapter';
+import type { Context, MiddlewareHandler } from 'hono';
+import { type GatehouseOptions, toResponse } from './authenticate.js';
+
+export type { GatehouseOptions } from './authenticate.js';
+
+/**
+ * The Hono environment `requireAuth` sets: `c.get('auth')` (or `c.var.auth`) is the
+ * `AuthContext`, `undefined` on optional routes without a token. Give it to `new Hono<…>()`
+ * (or intersect it with your own `Env`) to type it in handlers.
+ */
+export interface GatehouseEnv<User = unknown> {
+  Variables: { auth: AuthContext<User> | undefined };
+}
+
+/**
+ * Hono middleware: authenticates every request it sees with its Bearer token (RFC 6750) and sets
+ * `c.get('auth')`. Options are validated now: a bad one throws `GatehouseConfigError`.
+ *
+ * Refusals are `toHttpResponse` answers returned here (401/400/403/503 with `WWW-Authenticate`),
+ * or with `errors: 'delegate'` thrown to `app.onError` after setting the challenge headers with
+ * `c.header()` (kept on the answer `onError` builds with `c.json()`/`c.text()`). An error thrown by
+ * `resolveUser` always goes to `app.onError`, unchanged.
+ *
+ * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
+ * option says so; answer 500 for anything it refuses.
+ */
+export function requireAuth<User = unknown>(
+  optionsOrVerifier: Verifier | GatehouseOptions<User>,
+): MiddlewareHandler<GatehouseEnv<User>> {
+  const handler = createAuthHandler<User, Request>(optionsOrVerifier, {
+    dpopRequest: fetchDpopRequest,
+  });
+  return async (c, next) => {
+    const request = c.req.raw;
+    const refusal = await whenAuthenticated<User, Response | undefined>(
+      handler.authenticate(handler.credentials(request), request),
+      (auth) => {
+        c.set('auth', auth);
+        return undefined;
+      },
+      (error) => refuse(error, c),
+    );
+    if (refusal) return refusal;
+    await next();
+  };
+}
+
+// Guards are typed for any `Env` (Hono leaves `any` out when it merges a route's middleware
+// types), so they never narrow the `auth` variable your app's `Env` declares.
+
+/** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */
+export const requireScopes = (...scopes: string[]): MiddlewareHandler =>
+  toMiddleware(scopeGuard(scopes, 'all'));
+
+/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
+export const requireAnyScope = (...scopes: string[]): MiddlewareHandler =>
+  toMiddleware(scopeGuard(scopes, 'any'));
+
+/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
+export const requireClaims = (rules: ClaimRules): MiddlewareHandler =>
+  toMiddleware(claimGuard(rules));
+
+/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has every one of `roles`. */
+export const requireRoles = (...roles: string[]): MiddlewareHandler =>
+  toMiddleware(roleGuard(roles, 'all'));
+
+/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has one of `roles`. */
+export const requireAnyRole = (...roles: string[]): MiddlewareHandler =>
+  toMiddleware(roleGuard(roles, 'any'));
+
+/** RFC 9470 step-up: 401 `insufficient_user_authentication` unless `acr` / `auth_time` fit. */
+export const requireAuthentication = (
+  requirements: AuthenticationRequirements,
+): MiddlewareHandler => toMiddleware(authenticationGuard(requirements));
+
+/**
+ * `c.get('auth')`, typed with your user type, for apps whose `Env` does not include
+ * `GatehouseEnv`. `undefined` on routes without `requireAuth`, or optional ones without a token.
+ */
+export const getAuth = <User = unknown>(c: Context): AuthContext<User> | undefined =>
+  (c as Context<GatehouseEnv<User>>).get('auth');
+
+const toMiddleware =
+  (guard: Guard): MiddlewareHandler =>
+  async (c, next) => {
+    try {
+      guard(getAuth(c), c.req.raw);
+    } catch (error) {
+      return refuse(error, c);
+    }
+    await next();
+  };
+
+/** The refusal's `Response`, or (delegated) its headers set on `c` and the error thrown on. */
+function refuse(error: unknown, c: Context): Response {
+  const failure = failureFor(error, c.req.raw);
+  if (failure.action === 'respond') return toResponse(failure.response);
+  for (const [name, value] of Object.entries(failure.headers)) c.header(name, value);
+  throw failure.error;
+}

@@ -1,0 +1,15 @@
+export { AnyScope, Auth, Claims, Public, Scopes } from './decorators.js';
+export type { GatehouseOptions } from './guard.js';
+export {
+  GATEHOUSE_AUTH_HANDLER,
+  GatehouseGuard,
+  IS_PUBLIC_KEY,
+  requireAnyRole,
+  requireAnyScope,
+  requireAuth,
+  requireAuthentication,
+  requireClaims,
+  requireRoles,
+  requireScopes,
+} from './guard.js';
+export { GatehouseModule } from './module.js';
