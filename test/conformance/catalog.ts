@@ -162,8 +162,8 @@ export const CASES = {
     note: DPOP,
   },
   'rfc9449-verifier-must-reject-bearer-only-token-when-resource-requires-dpop': {
-    status: 'not_supported',
-    note: 'not supported: no dpop option yet; createVerifier refuses one',
+    status: 'pass',
+    note: 'dpop: { required: true } counts a Bearer credential as none (401)',
   },
   'rfc9449-verifier-must-reject-dpop-bound-token-when-resource-does-not-support-dpop': {
     status: 'pass',
