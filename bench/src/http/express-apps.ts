@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { expressjwt, type Request as JwtRequest } from 'express-jwt';
 import { auth } from 'express-oauth2-jwt-bearer';
 import { expressJwtSecret } from 'jwks-rsa';
+import { floorForHttp } from '../floor.js';
 import type { ServerConfig, StartServer } from './server-config.js';
 
 function listen(app: Express): Promise<number> {
@@ -33,6 +34,25 @@ export const expressApps: Record<string, StartServer> = {
     });
     app.get('/', (req, res) => {
       res.json({ sub: (req as unknown as { auth: typeof NO_OP_AUTH }).auth.subject });
+    });
+    return listen(app);
+  },
+
+  // The least any verifier must do (see floor.ts), in the no-op row's middleware.
+  'express+floor': async (config: ServerConfig) => {
+    const check = await floorForHttp(config.jwksUri);
+    const app = express();
+    app.use((req, res, next) => {
+      const claims = check(req.headers.authorization);
+      if (claims === undefined) {
+        res.status(401).end();
+        return;
+      }
+      (req as unknown as { auth: unknown }).auth = claims;
+      next();
+    });
+    app.get('/', (req, res) => {
+      res.json({ sub: (req as unknown as { auth: { sub?: string } }).auth.sub ?? null });
     });
     return listen(app);
   },

@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import type { ServerConfig, ServerMessage } from './server-config.js';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
-const START_TIMEOUT_MS = 30_000;
+// Sixteen servers load their modules side by side; on a busy shared machine that takes a while.
+const START_TIMEOUT_MS = 120_000;
 
 /** A contender's server running in its own process. */
 export interface ServerProcess {
   readonly name: string;
+  readonly pid: number;
   readonly port: number;
   readonly url: string;
   /** Server CPU time (user + system, µs) and RSS so far. */
@@ -84,6 +86,7 @@ export async function startServer(
   if (cpu !== null && child.pid) pinToCpu(child.pid, cpu);
   return {
     name,
+    pid: child.pid ?? 0,
     port,
     url: `http://127.0.0.1:${port}/`,
     async usage() {
