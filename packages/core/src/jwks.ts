@@ -137,7 +137,7 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
 
 /**
  * A fixed key set given in configuration (`keys` option): no network. Same filtering as remote
- * sets. Throws a `TypeError` (message starting `keys:`) when the set is malformed, holds more than
+ * sets. Throws `GatehouseConfigError` (path `keys`) when the set is malformed, holds more than
  * `maxKeys` entries or no usable verification key — a configuration error, found at startup.
  *
  * Does not: fetch, refresh or expire anything; retry an unknown `kid` (it is `invalid_token`).

@@ -12,6 +12,7 @@ import { DEFAULTS } from './defaults.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
 import { urlProblem } from './internal/fetch-json.js';
+import { describeIssue } from './internal/option-hints.js';
 import type { KeyFetchSettings } from './jwks.js';
 import { normalizeTyp, type TypePolicy } from './token-kind.js';
 import type { EventListener } from './types.js';
@@ -191,21 +192,15 @@ type Issue = { path: string; message: string };
 export const durationMs = (value: Duration | undefined, fallbackSeconds: number) =>
   (value === undefined ? fallbackSeconds : (parseDurationSeconds(value) as number)) * 1000;
 
-/** Parses with `schema`, or throws `GatehouseConfigError` naming each bad option by its path. */
+/**
+ * Parses with `schema`, or throws `GatehouseConfigError` naming each bad option by its path and
+ * saying whether it is missing, of the wrong type or unknown (with the nearest known name).
+ */
 export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, prefix?: string): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new GatehouseConfigError(
-    parsed.error.issues.map((issue) => {
-      const path = [...(prefix === undefined ? [] : [prefix]), ...issue.path.map(String)].join('.');
-      return {
-        path: path || '(options)',
-        message:
-          issue.code === 'unrecognized_keys'
-            ? `unknown option(s) ${issue.keys.join(', ')}`
-            : issue.message,
-      };
-    }),
+    parsed.error.issues.flatMap((issue) => describeIssue(schema, input, issue, prefix)),
   );
 }
 

@@ -12,8 +12,14 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 export type { AuthenticatedRequest } from './types.js';
 
-/** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
-export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Request>;
+/**
+ * Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. The
+ * same name in every adapter.
+ */
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, Request>;
+
+/** @deprecated Use `GatehouseOptions`, the name every adapter uses. */
+export type RequireAuthOptions<User = unknown> = GatehouseOptions<User>;
 
 /**
  * Authenticates every request it sees with its Bearer token (RFC 6750) and sets `req.auth`.
@@ -26,7 +32,7 @@ export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Reques
  * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
-  optionsOrVerifier: Verifier | RequireAuthOptions<User>,
+  optionsOrVerifier: Verifier | GatehouseOptions<User>,
 ): RequestHandler {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier);
   return (req, res, next) => {
