@@ -8,8 +8,9 @@ import { floorCheck } from '../floor.js';
 /** One way of verifying a token, measured side by side with the others. */
 export interface VerifyContender {
   readonly name: string;
-  /** Async contenders are also measured with many calls in flight. */
+  /** Async contenders are also measured with many calls in flight, unless `inFlight` is false. */
   readonly async: boolean;
+  readonly inFlight?: false;
   /** False only for the floor, which checks the signature and nothing else. */
   readonly checksClaims: boolean;
   verify(token: string): unknown;

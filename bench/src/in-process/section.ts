@@ -40,8 +40,14 @@ type Log = (line: string) => void;
 async function buildContenders(setup: ContenderSetup, failures: string[]) {
   const contenders = peerContenders(setup);
   try {
-    const { gatehouse } = await import('./gatehouse.js');
-    contenders.splice(1, 0, gatehouse(setup, true), gatehouse(setup, false));
+    const { gatehouse, gatehouseHandler } = await import('./gatehouse.js');
+    contenders.splice(
+      1,
+      0,
+      gatehouse(setup, true),
+      gatehouseHandler(setup),
+      gatehouse(setup, false),
+    );
   } catch (error) {
     failures.push(`Gatehouse core unavailable: ${(error as Error).message}`);
   }
@@ -116,7 +122,9 @@ export async function runVerifySection(
     };
     for (const workload of ['repeated', 'distinct'] as const) {
       const cells: Cell[] = [];
-      const inFlight = (await checkedContenders(workload)).filter((c) => c.async);
+      const inFlight = (await checkedContenders(workload)).filter(
+        (c) => c.async && c.inFlight !== false,
+      );
       for (const contender of await checkedContenders(workload)) {
         cells.push({ contender, mode: 'one at a time', cursor: { index: 0 }, rounds: [] });
         const twin = inFlight.find((c) => c.name === contender.name);
