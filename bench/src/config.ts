@@ -95,10 +95,40 @@ const SMOKE: BenchConfig = {
   floodWarmup: 1000,
 };
 
-/** Reads `--smoke` and `--only=<section,...>` from argv. */
-export function readArgs(argv: string[]): { config: BenchConfig; only: Set<string> | null } {
-  const smoke = argv.includes('--smoke');
-  const onlyArg = argv.find((a) => a.startsWith('--only='));
-  const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
-  return { config: smoke ? SMOKE : FULL, only };
+/** The values of `--name=a,b` in argv, or null when it is absent. */
+function listArg(argv: string[], name: string): string[] | null {
+  const arg = argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? arg.slice(name.length + 3).split(',') : null;
+}
+
+/**
+ * Reads `--smoke`, `--only=<section,...>`, and for short targeted HTTP runs
+ * `--placements=unpinned|pinned` (each with the workloads of the chosen config),
+ * `--frameworks=express,koa,fastify` and `--rounds=<n>`.
+ */
+export function readArgs(argv: string[]): {
+  config: BenchConfig;
+  only: Set<string> | null;
+  frameworks: Set<string> | null;
+  /** True when any option narrowed the run: its results are not a full run's. */
+  partial: boolean;
+} {
+  const base = argv.includes('--smoke') ? SMOKE : FULL;
+  const only = listArg(argv, 'only');
+  const placements = listArg(argv, 'placements');
+  const frameworks = listArg(argv, 'frameworks');
+  const rounds = Number(listArg(argv, 'rounds')?.[0] ?? base.rounds);
+  const config: BenchConfig = {
+    ...base,
+    rounds: Number.isInteger(rounds) && rounds > 0 ? rounds : base.rounds,
+    httpPlacements: base.httpPlacements.filter(
+      (p) => placements === null || placements.includes(p.placement),
+    ),
+  };
+  return {
+    config,
+    only: only ? new Set(only) : null,
+    frameworks: frameworks ? new Set(frameworks) : null,
+    partial: [only, placements, frameworks, listArg(argv, 'rounds')].some((a) => a !== null),
+  };
 }

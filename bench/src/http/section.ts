@@ -88,6 +88,7 @@ export async function runHttpSection(
   issuer: BenchIssuer,
   pool: string[],
   log: Log,
+  contenders: readonly HttpContender[] = HTTP_CONTENDERS,
 ): Promise<{
   results: HttpResult[];
   failures: string[];
@@ -107,10 +108,10 @@ export async function runHttpSection(
     // Started side by side (startup is mostly module loading), then checked one by one.
     const t0 = performance.now();
     const started = await Promise.allSettled(
-      HTTP_CONTENDERS.map((c) => startServer(c.name, serverConfig, null)),
+      contenders.map((c) => startServer(c.name, serverConfig, null)),
     );
     log(`  ${started.length} servers started in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    for (const [i, contender] of HTTP_CONTENDERS.entries()) {
+    for (const [i, contender] of contenders.entries()) {
       const outcome = started[i]!;
       if (outcome.status === 'rejected') {
         failures.push(`HTTP ${contender.name}: ${(outcome.reason as Error).message}`);
@@ -127,9 +128,11 @@ export async function runHttpSection(
       placements.push(place(placement, servers.values()));
       log(`  ${placements[placements.length - 1]!.description}`);
       const mine = workloads.flatMap((workload) =>
-        HTTP_CONTENDERS.filter((c) => servers.has(c.name)).map(
-          (contender): HttpCell => ({ contender, placement, workload, loads: [], micros: [] }),
-        ),
+        contenders
+          .filter((c) => servers.has(c.name))
+          .map(
+            (contender): HttpCell => ({ contender, placement, workload, loads: [], micros: [] }),
+          ),
       );
       cells.push(...mine);
       const measureCell = async (
@@ -157,7 +160,7 @@ export async function runHttpSection(
         // One framework's contenders back to back, the order rotated each round, so every
         // paired comparison (to bare, floor, peers) is between measurements seconds apart.
         for (const workload of workloads) {
-          for (const framework of new Set(HTTP_CONTENDERS.map((c) => c.framework))) {
+          for (const framework of new Set(contenders.map((c) => c.framework))) {
             const group = mine.filter(
               (c) => c.workload === workload && c.contender.framework === framework,
             );
