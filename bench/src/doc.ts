@@ -61,6 +61,7 @@ pnpm install && pnpm build      # the bench imports the built packages (dist/)
 pnpm bench                      # full run, ~${Math.ceil(meta.minutes)} min: table on stdout, bench/results/latest.json, this file
 pnpm bench:smoke                # < 60 s, CI: exits non-zero if a contender throws or Gatehouse answers non-200
 pnpm --filter @gatehouse/bench profile [core|<server, e.g. koa+gatehouse>] [distinct|repeated] [seconds]   # CPU profile
+pnpm --filter @gatehouse/bench bench --only=http --frameworks=koa --placements=unpinned --rounds=3   # a short targeted run (not written here)
 \`\`\`
 
 ## Method
