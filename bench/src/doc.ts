@@ -121,6 +121,9 @@ pnpm --filter @gatehouse/bench bench --only=http --frameworks=koa --placements=u
   \`KeyObject\` made once at start-up from the JWKS (fetched once), \`JSON.parse\` of the payload,
   401 when the signature fails — the limit for that framework on this machine in this run (it
   checks no claims, so it is spared the wrong-audience probe).
+  "express+floor-offload" is that floor with its signature checked on libuv's thread pool
+  (node:crypto \`verify\` with a callback): the best case for verifying off the main thread, which
+  can only pay where a second core is free (compare unpinned with pinned) and costs CPU per request.
 - **Growth**: Gatehouse, RS256, one call at a time, calls per CPU second, ${config.growthMs / 1000} s per point and round. Keys: a JWKS of N keys
   (ES256 fillers, the RS256 signing key last), \`keyFetch.maxKeys\` raised to 1,000 for every point
   (the default refuses sets over 100 keys). Issuers: \`issuer: [N urls]\`, tokens alternating between them.

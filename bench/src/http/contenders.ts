@@ -9,8 +9,10 @@ export interface HttpContender {
    * `no-op`: the bare app plus one middleware that only sets `auth` to a constant — what any
    * authentication middleware costs on that framework before doing any work. `floor`: the no-op
    * middleware plus the least any verifier must do per request (see floor.ts) — the limit.
+   * `offload`: the floor with its signature checked on libuv's thread pool — the best case for
+   * verifying off the main thread (Express only: the peer that does so runs on Express).
    */
-  kind: 'bare' | 'no-op' | 'floor' | 'gatehouse' | 'peer';
+  kind: 'bare' | 'no-op' | 'floor' | 'offload' | 'gatehouse' | 'peer';
 }
 
 /** Every HTTP contender, grouped by framework: bare, no-op, floor, Gatehouse, then the peers. */
@@ -18,6 +20,7 @@ export const HTTP_CONTENDERS: HttpContender[] = [
   { name: 'express', framework: 'express', kind: 'bare' },
   { name: 'express+no-op', framework: 'express', kind: 'no-op' },
   { name: 'express+floor', framework: 'express', kind: 'floor' },
+  { name: 'express+floor-offload', framework: 'express', kind: 'offload' },
   { name: 'express+gatehouse', framework: 'express', kind: 'gatehouse' },
   { name: 'express+oauth2-jwt-bearer', framework: 'express', kind: 'peer' },
   { name: 'express+express-jwt', framework: 'express', kind: 'peer' },

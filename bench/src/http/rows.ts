@@ -79,7 +79,7 @@ export function httpResults(cells: HttpCell[]): HttpResult[] {
       }
     }
     const peers = same.filter((r) => r.kind === 'peer');
-    if ((row.kind === 'gatehouse' || row.kind === 'floor') && peers.length > 0) {
+    if (['gatehouse', 'floor', 'offload'].includes(row.kind) && peers.length > 0) {
       row.vsBestPeer = Math.min(...peers.map((peer) => pairedRatio(row.rounds, peer.rounds)));
     }
   }
