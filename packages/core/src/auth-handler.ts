@@ -4,7 +4,7 @@ import { GatehouseConfigError } from './config-error.js';
 import { DEFAULTS } from './defaults.js';
 import {
   type ChallengeOptions,
-  type GatehouseError,
+  GatehouseError,
   type HttpErrorResponse,
   isGatehouseError,
   toHttpResponse,
@@ -62,7 +62,9 @@ export interface AuthHandler<User = unknown, Request = unknown> {
    * request carries no credentials. Given directly, without a promise, for a verified-token
    * cache hit (with `resolveUser`: and a user-cache hit) and for an anonymous optional request,
    * so the commonest request costs no microtask; otherwise a promise (see `whenAuthenticated`). Refusals reject
-   * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw.
+   * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw. Any
+   * other error out of the verifier (a bug, a verifier of your own that throws) is refused as
+   * `temporarily_unavailable` (503 + Retry-After), never left to become the framework's 500.
    */
   authenticate(
     authorization: string | readonly string[] | undefined,
@@ -156,7 +158,13 @@ export function createAuthHandler<User = unknown, Request = unknown>(
   const authenticateNow =
     typeof verifier.authenticateNow === 'function'
       ? verifier.authenticateNow
-      : async (authorization: Authorization) => verifier.authenticate(authorization);
+      : async (authorization: Authorization) => {
+          try {
+            return await verifier.authenticate(authorization);
+          } catch (error) {
+            throw asRefusal(error);
+          }
+        };
 
   return {
     challenge: verifier.challenge,
@@ -167,7 +175,12 @@ export function createAuthHandler<User = unknown, Request = unknown>(
         return undefined;
       }
       remember(request);
-      const outcome = authenticateNow(authorization);
+      let outcome: AuthContext | Promise<AuthContext>;
+      try {
+        outcome = authenticateNow(authorization);
+      } catch (error) {
+        return Promise.reject(asRefusal(error));
+      }
       if (resolve === undefined) return outcome as AuthOutcome<User>;
       return outcome instanceof Promise
         ? outcome.then((auth) => resolve(auth, request))
@@ -209,6 +222,24 @@ export function failureFor(error: unknown, request: object): Failure {
   if (settings?.errors !== 'delegate') return { action: 'respond', response };
   const { 'content-type': _contentType, ...headers } = response.headers;
   return { action: 'delegate', error, headers };
+}
+
+/**
+ * What the verifier step answers for an error that is not a refusal (a bug, a verifier of one's
+ * own that throws): an outage, 503 + Retry-After, never the framework's 500. The error is kept
+ * as `cause` for server-side logs.
+ */
+function asRefusal(error: unknown): GatehouseError {
+  return isGatehouseError(error)
+    ? error
+    : new GatehouseError(
+        'temporarily_unavailable',
+        'keys_unavailable',
+        'the token could not be checked now',
+        {
+          cause: error,
+        },
+      );
 }
 
 // Anonymous requests of an optional handler never reach the verifier (no rejection events for
