@@ -5,7 +5,7 @@ import { type BenchIssuer, mintPool } from './fixtures.js';
 import { opsOneAtATime } from './in-process/measure.js';
 import { median, pairedRatio } from './stats.js';
 
-/** Gatehouse throughput at one point of a growth curve. */
+/** Gatehouse throughput (calls per CPU second) at one point of a growth curve. */
 export interface GrowthResult {
   dimension: 'keys in the JWKS' | 'trusted issuers';
   count: number;
@@ -136,8 +136,8 @@ export async function runGrowthSection(
           ms,
         );
         if (round >= 0) {
-          point.distinct.push(distinct);
-          point.repeated.push(repeated);
+          point.distinct.push(distinct.cpu);
+          point.repeated.push(repeated.cpu);
         }
       }
     }

@@ -13,7 +13,9 @@ export function verifyTable(rows: VerifyResult[]): string[][] {
     ['ES256', 'repeated'],
     ['ES256', 'distinct'],
   ] as const;
-  const table = [['verify (ops/s, × floor)', ...columns.map(([alg, w]) => `${alg} ${w}`)]];
+  const table = [
+    ['verify (calls per CPU second, × floor)', ...columns.map(([alg, w]) => `${alg} ${w}`)],
+  ];
   const seen = new Set<string>();
   for (const row of rows) {
     const label = row.mode === 'in flight' ? `${row.contender}, 64 in flight` : row.contender;
@@ -31,39 +33,45 @@ export function verifyTable(rows: VerifyResult[]): string[][] {
         );
         if (!cell) return '–';
         if (cell.error) return 'threw';
-        return `${formatCount(cell.opsPerSec)} (${formatRatio(cell.vsFloor)})`;
+        return `${formatCount(cell.opsPerCpuSecond)} (${formatRatio(cell.vsFloor)})`;
       }),
     ]);
   }
   return table;
 }
 
-/** Rows for the HTTP table: one row per server and workload. */
+const micros = (value: number, sign = false) =>
+  Number.isFinite(value) ? `${sign && value >= 0 ? '+' : ''}${value.toFixed(0)}` : '–';
+
+/** Rows for the HTTP table: one row per server, placement and workload. */
 export function httpTable(rows: HttpResult[]): string[][] {
   const table = [
     [
       'HTTP',
-      'workload',
+      'placement, workload',
       'req/s',
       'p99 ms',
-      'server µs/req',
-      '× bare',
-      '× best peer',
-      'CPU × bare',
+      'server CPU µs/req',
+      'added µs/req',
+      'added × floor',
+      'req/s × bare',
+      'req/s × best peer',
       'non-2xx',
     ],
   ];
-  for (const workload of ['repeated', 'distinct'] as const) {
-    for (const row of rows.filter((r) => r.workload === workload)) {
+  const groups = [...new Set(rows.map((r) => `${r.placement}, ${r.workload}`))];
+  for (const group of groups) {
+    for (const row of rows.filter((r) => `${r.placement}, ${r.workload}` === group)) {
       table.push([
         row.contender,
-        workload,
+        group,
         formatCount(row.reqPerSec),
         Number.isFinite(row.p99Ms) ? String(row.p99Ms) : '–',
-        Number.isFinite(row.serverMicrosPerReq) ? row.serverMicrosPerReq.toFixed(0) : '–',
+        micros(row.serverMicrosPerReq),
+        micros(row.addedMicros, true),
+        formatRatio(row.addedVsFloor),
         formatRatio(row.vsBare),
         formatRatio(row.vsBestPeer),
-        formatRatio(row.cpuVsBare),
         String(row.non2xx + row.errors),
       ]);
     }
@@ -73,7 +81,9 @@ export function httpTable(rows: HttpResult[]): string[][] {
 
 /** Rows for the growth table. */
 export function growthTable(rows: GrowthResult[]): string[][] {
-  const table = [['Gatehouse growth (RS256, one at a time)', 'count', 'ops/s', '× first point']];
+  const table = [
+    ['Gatehouse growth (RS256, one at a time)', 'count', 'calls per CPU s', '× first point'],
+  ];
   for (const row of rows) {
     table.push([
       `${row.dimension}, ${row.workload}`,
@@ -110,10 +120,10 @@ export function memoryTable(rows: MemoryResult[]): string[][] {
   return table;
 }
 
-/** Rows for the targets of issue 6. */
+/** Rows for the targets (issue 11; memory and growth from issue 6). */
 export function targetTable(checks: TargetCheck[]): string[][] {
   return [
-    ['target (issue 6)', 'measured', 'result'],
+    ['target', 'measured', 'result'],
     ...checks.map((c) => [c.target, c.measured, c.pass ? 'PASS' : 'FAIL']),
   ];
 }

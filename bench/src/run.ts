@@ -5,6 +5,7 @@ import { type ProfileSummary, performanceDoc, type RunMeta } from './doc.js';
 import type { DpopSummary } from './dpop.js';
 import { type BenchAlg, mintPool, startIssuer } from './fixtures.js';
 import { runGrowthSection } from './growth.js';
+import { HTTP_CONTENDERS } from './http/contenders.js';
 import { runHttpSection } from './http/section.js';
 import { runVerifySection } from './in-process/section.js';
 import type { InstancesSummary } from './instances.js';
@@ -36,11 +37,6 @@ async function readProfile(): Promise<ProfileSummary | null> {
   }
 }
 
-/**
- * `pnpm bench [--smoke] [--only=verify,http,growth,memory] [--doc]`: Gatehouse side by side with its
- * peers. Exits non-zero when a contender throws, fails its correctness checks, or Gatehouse
- * answers anything but 200 under load (targets that are missed do not fail the run).
- */
 /** `--doc`: rewrites docs/performance.md from bench/results/latest.json (and profile.json). */
 async function rewriteDoc() {
   const saved = JSON.parse(await readFile(new URL('latest.json', RESULTS), 'utf8'));
@@ -65,10 +61,16 @@ async function rewriteDoc() {
   log('rewrote docs/performance.md from bench/results/latest.json');
 }
 
+/**
+ * `pnpm bench [--smoke] [--only=verify,http,growth,memory] [--placements=unpinned,pinned]
+ * [--frameworks=express,koa,fastify] [--rounds=n] [--doc]` (see `readArgs`): Gatehouse side by side with its
+ * peers. Exits non-zero when a contender throws, fails its correctness checks, or Gatehouse
+ * answers anything but 200 under load (targets that are missed do not fail the run).
+ */
 async function main() {
   if (process.argv.includes('--doc')) return rewriteDoc();
   const started = performance.now();
-  const { config, only } = readArgs(process.argv.slice(2));
+  const { config, only, frameworks, partial } = readArgs(process.argv.slice(2));
   const wants = (section: string) => only === null || only.has(section);
   const loadBefore = loadavg();
   log(
@@ -79,7 +81,7 @@ async function main() {
   const warnings: string[] = [];
   const results: Results = { verify: [], http: [], growth: [], memory: [] };
   const mintSeconds: Record<string, number> = {};
-  let placement: RunMeta['placement'] = null;
+  let placements: RunMeta['placements'] = [];
 
   const issuer = await startIssuer(['RS256', 'ES256']);
   try {
@@ -120,12 +122,13 @@ async function main() {
         issuer,
         pools.RS256.slice(0, config.httpPool),
         log,
+        HTTP_CONTENDERS.filter((c) => frameworks === null || frameworks.has(c.framework)),
       );
       results.http = section.results;
       failures.push(...section.failures);
       warnings.push(...section.warnings);
-      placement = section.placement;
-      log(`  ${placement.description}; ${seconds(t)}`);
+      placements = section.placements;
+      log(`  ${seconds(t)}`);
     }
   } finally {
     await issuer.close();
@@ -179,14 +182,14 @@ async function main() {
     busy: Math.max(loadBefore[0]!, loadBefore[1]!) > 0.5,
     minutes: (performance.now() - started) / 60_000,
     mintSeconds,
-    placement,
+    placements,
   };
   const json = JSON.stringify(
     { meta, config, results, targets: checks, failures, warnings },
     null,
     2,
   );
-  const complete = only === null && !config.smoke;
+  const complete = !partial && !config.smoke;
   await writeFile(new URL(complete ? 'latest.json' : 'smoke.tmp.json', RESULTS), `${json}\n`);
   if (complete) {
     await writeFile(

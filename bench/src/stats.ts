@@ -56,3 +56,12 @@ export function markdownTable(rows: string[][]): string {
   const align = head!.map((_, col) => (col === 0 ? '---' : '---:'));
   return [head!, align, ...body].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
+
+/**
+ * The median over rounds of `a[r] − b[r]`: what one contender adds to another measured in the
+ * same round. NaN unless both have the same rounds.
+ */
+export function pairedDifference(a: readonly number[], b: readonly number[]): number {
+  if (a.length === 0 || a.length !== b.length) return Number.NaN;
+  return median(a.map((value, round) => value - b[round]!));
+}

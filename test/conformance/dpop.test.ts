@@ -66,18 +66,15 @@ describe('catalog: sdk-verifier.dpop.inbound (not supported yet)', () => {
     },
   );
 
-  caseIt(
-    'rfc9449-verifier-must-reject-bearer-only-token-when-resource-requires-dpop',
-    async () => {
-      // With `dpop: { required: true }` a Bearer credential counts as none at all.
-      const verifier = verifierOf(issuer, { dpop: { required: true } });
-      await expectRefusal(
-        verifier.authenticate(`Bearer ${await issuer.mint()}`),
-        'unauthorized',
-        'missing_credentials',
-      );
-    },
-  );
+  caseIt('rfc9449-verifier-must-reject-bearer-only-token-when-resource-requires-dpop', async () => {
+    // With `dpop: { required: true }` a Bearer credential counts as none at all.
+    const verifier = verifierOf(issuer, { dpop: { required: true } });
+    await expectRefusal(
+      verifier.authenticate(`Bearer ${await issuer.mint()}`),
+      'unauthorized',
+      'missing_credentials',
+    );
+  });
 
   caseIt(
     'rfc9449-verifier-must-reject-dpop-proof-when-access-token-is-not-dpop-bound',

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { expressjwt, type Request as JwtRequest } from 'express-jwt';
 import { auth } from 'express-oauth2-jwt-bearer';
 import { expressJwtSecret } from 'jwks-rsa';
+import { type FloorOutcome, floorForHttp, offloadedFloorForHttp } from '../floor.js';
 import type { ServerConfig, StartServer } from './server-config.js';
 
 function listen(app: Express): Promise<number> {
@@ -14,6 +15,30 @@ function listen(app: Express): Promise<number> {
 }
 
 const NO_OP_AUTH = { subject: 'user-0' };
+
+/** The floor's app: `check` in the no-op row's middleware, 401 when it refuses. */
+function floorApp(
+  check: (authorization: string | undefined) => FloorOutcome | Promise<FloorOutcome>,
+): Promise<number> {
+  const app = express();
+  app.use((req, res, next) => {
+    const proceed = (claims: FloorOutcome) => {
+      if (claims === undefined) {
+        res.status(401).end();
+        return;
+      }
+      (req as unknown as { auth: unknown }).auth = claims;
+      next();
+    };
+    const outcome = check(req.headers.authorization);
+    if (outcome instanceof Promise) outcome.then(proceed, next);
+    else proceed(outcome);
+  });
+  app.get('/', (req, res) => {
+    res.json({ sub: (req as unknown as { auth: { sub?: string } }).auth.sub ?? null });
+  });
+  return listen(app);
+}
 
 /** Express 5 apps: bare, Gatehouse, and the peers configured as their READMEs show. */
 export const expressApps: Record<string, StartServer> = {
@@ -36,6 +61,13 @@ export const expressApps: Record<string, StartServer> = {
     });
     return listen(app);
   },
+
+  // The least any verifier must do (see floor.ts), in the no-op row's middleware.
+  'express+floor': async (config: ServerConfig) => floorApp(await floorForHttp(config.jwksUri)),
+
+  // The same with the signature checked on libuv's thread pool (see floor.ts).
+  'express+floor-offload': async (config: ServerConfig) =>
+    floorApp(await offloadedFloorForHttp(config.jwksUri)),
 
   'express+gatehouse': async (config: ServerConfig) => {
     const { getAuth, requireAuth } = await import('@gatehouse/express');

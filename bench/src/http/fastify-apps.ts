@@ -1,6 +1,7 @@
 import fastifyJwt from '@fastify/jwt';
 import Fastify, { type FastifyRequest } from 'fastify';
 import buildGetJwks from 'get-jwks';
+import { floorForHttp } from '../floor.js';
 import type { ServerConfig, StartServer } from './server-config.js';
 
 async function listen(app: ReturnType<typeof Fastify>): Promise<number> {
@@ -27,6 +28,26 @@ export const fastifyApps: Record<string, StartServer> = {
     });
     app.get('/', async (request) => ({
       sub: (request as unknown as { noOpAuth: { subject: string } }).noOpAuth.subject,
+    }));
+    return listen(app);
+  },
+
+  // The least any verifier must do (see floor.ts), in the no-op row's onRequest hook.
+  'fastify+floor': async (config: ServerConfig) => {
+    const check = await floorForHttp(config.jwksUri);
+    const app = Fastify();
+    app.decorateRequest('floorClaims', null);
+    app.addHook('onRequest', (request, reply, done) => {
+      const claims = check(request.headers.authorization);
+      if (claims === undefined) {
+        reply.code(401).send();
+        return;
+      }
+      (request as unknown as { floorClaims: unknown }).floorClaims = claims;
+      done();
+    });
+    app.get('/', async (request) => ({
+      sub: (request as unknown as { floorClaims: { sub?: string } }).floorClaims.sub ?? null,
     }));
     return listen(app);
   },

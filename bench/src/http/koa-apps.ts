@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { koaJwtSecret } from 'jwks-rsa';
 import Koa from 'koa';
 import koaJwt from 'koa-jwt';
+import { floorForHttp } from '../floor.js';
 import type { ServerConfig, StartServer } from './server-config.js';
 
 function listen(app: Koa): Promise<number> {
@@ -36,6 +37,23 @@ export const koaApps: Record<string, StartServer> = {
       return next();
     });
     app.use(subjectRoute((state) => state.auth?.subject));
+    return listen(app);
+  },
+
+  // The least any verifier must do (see floor.ts), in the no-op row's middleware.
+  'koa+floor': async (config: ServerConfig) => {
+    const check = await floorForHttp(config.jwksUri);
+    const app = new Koa();
+    app.use((ctx, next) => {
+      const claims = check(ctx.req.headers.authorization);
+      if (claims === undefined) {
+        ctx.status = 401;
+        return;
+      }
+      ctx.state.user = claims;
+      return next();
+    });
+    app.use(subjectRoute((state) => state.user?.sub));
     return listen(app);
   },
 

@@ -1,47 +1,46 @@
 import { availableParallelism } from 'node:os';
-import type { BenchConfig } from '../config.js';
+import type { BenchConfig, Placement } from '../config.js';
 import { type BenchIssuer, keyFor, tamper } from '../fixtures.js';
-import { median, pairedRatio, ratio } from '../stats.js';
-import { type Framework, HTTP_CONTENDERS, type HttpContender } from './contenders.js';
-import { type LoadResult, load } from './load.js';
+import { HTTP_CONTENDERS, type HttpContender } from './contenders.js';
+import { load } from './load.js';
+import { type HttpCell, type HttpResult, httpResults } from './rows.js';
 import { pinToCpu, type ServerProcess, startServer } from './server-process.js';
 
-/** One cell of the HTTP table. */
-export interface HttpResult {
-  framework: Framework;
-  contender: string;
-  kind: HttpContender['kind'];
-  workload: 'repeated' | 'distinct';
-  reqPerSec: number;
-  p99Ms: number;
-  /** Server CPU time per answered request (the server process only). */
-  serverMicrosPerReq: number;
-  non2xx: number;
-  errors: number;
-  rounds: number[];
-  vsBare: number;
-  vsBestPeer: number;
-  /** Bare framework's server CPU per request over this one's: the share of the server's time
-   * left for the framework itself (1 = auth costs nothing). */
-  cpuVsBare: number;
-}
+export type { HttpResult } from './rows.js';
 
-/** How the two processes shared the CPUs. */
+/** How the processes shared the CPUs in one placement. */
 export interface HttpPlacement {
+  placement: Placement;
+  /** False when pinning was asked for but taskset or a second CPU is missing. */
   pinned: boolean;
   description: string;
 }
 
 type Log = (line: string) => void;
 
-function placementFor(pinned: boolean): HttpPlacement {
-  return pinned
-    ? {
-        pinned: true,
-        description:
-          'Each server process is pinned to CPU 0 (taskset), the autocannon process (which also serves the JWKS) to CPU 1',
-      }
-    : { pinned: false, description: 'Processes are not pinned; the OS scheduler shares the CPUs' };
+const ALL_CPUS = () => `0-${availableParallelism() - 1}`;
+
+/** Pins (or unpins) every server and this process; says what it did. */
+function place(placement: Placement, servers: Iterable<ServerProcess>): HttpPlacement {
+  if (placement === 'unpinned') {
+    for (const server of servers) pinToCpu(server.pid, ALL_CPUS());
+    pinToCpu(process.pid, ALL_CPUS());
+    return {
+      placement,
+      pinned: false,
+      description: 'Unpinned: the OS scheduler shares the CPUs between server and load',
+    };
+  }
+  let pinned = availableParallelism() >= 2;
+  for (const server of servers) pinned &&= pinToCpu(server.pid, '0');
+  pinned &&= pinToCpu(process.pid, '1');
+  return {
+    placement,
+    pinned,
+    description: pinned
+      ? 'Pinned: each server process on CPU 0 (taskset), the autocannon process (which also serves the JWKS) on CPU 1'
+      : 'Pinned was asked for, but taskset or a second CPU is missing: not pinned',
+  };
 }
 
 /** Status of one request with `authorization`, and its JSON body (or null). */
@@ -70,8 +69,11 @@ async function checkServer(
   const bad: [string, string | undefined][] = [
     ['no Authorization header', undefined],
     ['a forged signature', `Bearer ${tamper(valid)}`],
-    ['a wrong audience', `Bearer ${wrongAudience}`],
   ];
+  // The floor checks the signature and nothing else.
+  if (contender.kind !== 'floor' && contender.kind !== 'offload') {
+    bad.push(['a wrong audience', `Bearer ${wrongAudience}`]);
+  }
   for (const [what, header] of bad) {
     const { status } = await probe(server.url, header);
     if (status !== 401) return `answered ${status} (not 401) to ${what}`;
@@ -80,43 +82,38 @@ async function checkServer(
 }
 
 /**
- * HTTP throughput: every contender's server in its own process, load from autocannon in this
- * one. With two or more CPUs the server is pinned to CPU 0 and this process to CPU 1.
+ * HTTP throughput and server CPU: every contender's server in its own process, load from
+ * autocannon in this one, under each placement of `config.httpPlacements` in turn.
  */
 export async function runHttpSection(
   config: BenchConfig,
   issuer: BenchIssuer,
   pool: string[],
   log: Log,
+  contenders: readonly HttpContender[] = HTTP_CONTENDERS,
 ): Promise<{
   results: HttpResult[];
   failures: string[];
   warnings: string[];
-  placement: HttpPlacement;
+  placements: HttpPlacement[];
 }> {
   const failures: string[] = [];
   const warnings: string[] = [];
-  const canPin = availableParallelism() >= 2;
-  let pin = false;
+  const placements: HttpPlacement[] = [];
   const serverConfig = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: issuer.audience };
   const servers = new Map<string, ServerProcess>();
-  const cells: {
-    contender: HttpContender;
-    workload: HttpResult['workload'];
-    cursor: { index: number };
-    loads: LoadResult[];
-    micros: number[];
-  }[] = [];
+  const cells: HttpCell[] = [];
+  // One place in the pool per server and workload, kept across placements: a server never sees
+  // a token again before the whole pool has passed.
+  const cursors = new Map<string, { index: number }>();
   try {
-    // Started side by side (startup is mostly module loading), before this process is pinned so
-    // they do not inherit its CPU; then checked one by one.
+    // Started side by side (startup is mostly module loading), then checked one by one.
     const t0 = performance.now();
     const started = await Promise.allSettled(
-      HTTP_CONTENDERS.map((c) => startServer(c.name, serverConfig, canPin ? '0' : null)),
+      contenders.map((c) => startServer(c.name, serverConfig, null)),
     );
-    pin = canPin && pinToCpu(process.pid, '1');
     log(`  ${started.length} servers started in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    for (const [i, contender] of HTTP_CONTENDERS.entries()) {
+    for (const [i, contender] of contenders.entries()) {
       const outcome = started[i]!;
       if (outcome.status === 'rejected') {
         failures.push(`HTTP ${contender.name}: ${(outcome.reason as Error).message}`);
@@ -128,94 +125,73 @@ export async function runHttpSection(
       );
       if (problem) failures.push(`HTTP ${contender.name}: ${problem}`);
     }
-    const workloads = { repeated: [pool[0]!], distinct: pool } as const;
-    const frameworks = [...new Set(HTTP_CONTENDERS.map((c) => c.framework))];
-    const groupKeys = (['repeated', 'distinct'] as const).flatMap((workload) =>
-      frameworks.map((framework) => [workload, framework] as const),
-    );
-    for (const workload of ['repeated', 'distinct'] as const) {
-      for (const contender of HTTP_CONTENDERS) {
-        if (servers.has(contender.name)) {
-          cells.push({ contender, workload, cursor: { index: 0 }, loads: [], micros: [] });
-        }
-      }
-    }
-    const measure = async (round: number, seconds: number, record: boolean) => {
-      // One framework's contenders back to back, so the ratios to its bare server and best
-      // peer compare measurements seconds apart.
-      for (const [workload, framework] of groupKeys) {
-        const group = cells.filter(
-          (c) => c.workload === workload && c.contender.framework === framework,
+    const tokens = { repeated: [pool[0]!], distinct: pool } as const;
+    for (const { placement, workloads } of config.httpPlacements) {
+      placements.push(place(placement, servers.values()));
+      log(`  ${placements[placements.length - 1]!.description}`);
+      const mine = workloads.flatMap((workload) =>
+        contenders
+          .filter((c) => servers.has(c.name))
+          .map(
+            (contender): HttpCell => ({ contender, placement, workload, loads: [], micros: [] }),
+          ),
+      );
+      cells.push(...mine);
+      const measureCell = async (
+        cell: HttpCell,
+        server: ServerProcess,
+        seconds: number,
+        record: boolean,
+      ) => {
+        const key = `${cell.contender.name} ${cell.workload}`;
+        const cursor = cursors.get(key) ?? { index: 0 };
+        cursors.set(key, cursor);
+        const before = await server.usage();
+        const result = await load(
+          server.url,
+          tokens[cell.workload],
+          { connections: config.connections, seconds },
+          cursor,
         );
-        for (let k = 0; k < group.length; k++) {
-          const cell = group[(k + round) % group.length]!;
-          const server = servers.get(cell.contender.name)!;
-          const before = await server.usage();
-          const result = await load(
-            server.url,
-            workloads[workload],
-            { connections: config.connections, seconds },
-            cell.cursor,
-          );
-          const after = await server.usage();
-          if (!record) continue;
-          cell.loads.push(result);
-          const answered = result.total || 1;
-          cell.micros.push((after.cpuMicros - before.cpuMicros) / answered);
+        const after = await server.usage();
+        if (!record) return;
+        cell.loads.push(result);
+        cell.micros.push((after.cpuMicros - before.cpuMicros) / (result.total || 1));
+      };
+      const measure = async (round: number, seconds: number, record: boolean) => {
+        // One framework's contenders back to back, the order rotated each round, so every
+        // paired comparison (to bare, floor, peers) is between measurements seconds apart.
+        for (const workload of workloads) {
+          for (const framework of new Set(contenders.map((c) => c.framework))) {
+            const group = mine.filter(
+              (c) => c.workload === workload && c.contender.framework === framework,
+            );
+            for (let k = 0; k < group.length; k++) {
+              const cell = group[(k + round) % group.length]!;
+              await measureCell(cell, servers.get(cell.contender.name)!, seconds, record);
+            }
+          }
         }
+      };
+      if (config.httpWarmupSeconds > 0) {
+        log('  warm-up');
+        await measure(0, config.httpWarmupSeconds, false);
       }
-    };
-    if (config.httpWarmupSeconds > 0) {
-      log('  warm-up');
-      await measure(0, config.httpWarmupSeconds, false);
-    }
-    for (let round = 0; round < config.rounds; round++) {
-      log(`  round ${round + 1}/${config.rounds}`);
-      await measure(round, config.httpSeconds, true);
+      for (let round = 0; round < config.rounds; round++) {
+        log(`  ${placement} round ${round + 1}/${config.rounds}`);
+        await measure(round, config.httpSeconds, true);
+      }
     }
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop()));
-    if (pin) pinToCpu(process.pid, `0-${availableParallelism() - 1}`);
+    pinToCpu(process.pid, ALL_CPUS());
   }
 
-  const results: HttpResult[] = cells.map(({ contender, workload, loads, micros }) => {
-    const non2xx = loads.reduce((sum, l) => sum + l.non2xx, 0);
-    const errors = loads.reduce((sum, l) => sum + l.errors, 0);
-    if (non2xx + errors > 0) {
-      const what = `HTTP ${workload} ${contender.name}: ${non2xx} non-2xx answers, ${errors} errors`;
-      (contender.kind === 'peer' ? warnings : failures).push(what);
-    }
-    return {
-      framework: contender.framework,
-      contender: contender.name,
-      kind: contender.kind,
-      workload,
-      reqPerSec: median(loads.map((l) => l.reqPerSec)),
-      p99Ms: median(loads.map((l) => l.p99Ms)),
-      serverMicrosPerReq: median(micros),
-      non2xx,
-      errors,
-      rounds: loads.map((l) => Math.round(l.reqPerSec)),
-      vsBare: Number.NaN,
-      vsBestPeer: Number.NaN,
-      cpuVsBare: Number.NaN,
-    };
-  });
+  const results = httpResults(cells);
   for (const row of results) {
-    const same = results.filter(
-      (r) => r.framework === row.framework && r.workload === row.workload,
-    );
-    const bare = same.find((r) => r.kind === 'bare');
-    const bestPeer = same
-      .filter((r) => r.kind === 'peer')
-      .reduce<HttpResult | undefined>(
-        (best, r) => (best && best.reqPerSec >= r.reqPerSec ? best : r),
-        undefined,
-      );
-    if (row.kind === 'bare') continue;
-    row.vsBare = pairedRatio(row.rounds, bare?.rounds ?? []);
-    if (row.kind !== 'no-op') row.vsBestPeer = pairedRatio(row.rounds, bestPeer?.rounds ?? []);
-    row.cpuVsBare = ratio(bare?.serverMicrosPerReq, row.serverMicrosPerReq);
+    if (row.non2xx + row.errors === 0) continue;
+    const what = `HTTP ${row.placement} ${row.workload} ${row.contender}: ${row.non2xx} non-2xx answers, ${row.errors} errors`;
+    (row.kind === 'peer' ? warnings : failures).push(what);
   }
-  return { results, failures, warnings, placement: placementFor(pin) };
+  return { results, failures, warnings, placements };
 }

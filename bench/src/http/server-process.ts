@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { ServerConfig, ServerMessage } from './server-config.js';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
-// All servers start side by side (17 with Hono): on a loaded 2-CPU machine module loading alone
-// has taken over 30 s.
-const START_TIMEOUT_MS = 90_000;
+// All servers start side by side (17 with Hono): on a busy shared 2-CPU machine module loading
+// alone has taken over 30 s.
+const START_TIMEOUT_MS = 120_000;
 
 /** A contender's server running in its own process. */
 export interface ServerProcess {
   readonly name: string;
+  readonly pid: number;
   readonly port: number;
   readonly url: string;
   /** Server CPU time (user + system, µs) and RSS so far. */
@@ -86,6 +87,7 @@ export async function startServer(
   if (cpu !== null && child.pid) pinToCpu(child.pid, cpu);
   return {
     name,
+    pid: child.pid ?? 0,
     port,
     url: `http://127.0.0.1:${port}/`,
     async usage() {

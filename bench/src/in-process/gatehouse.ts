@@ -1,4 +1,5 @@
 import { createVerifier } from '@gatehouse/core';
+import { createAuthHandler, whenAuthenticated } from '@gatehouse/core/adapter';
 import type { ContenderSetup, VerifyContender } from './contenders.js';
 
 /** Gatehouse core configured as a user would: issuer + audience, keys by discovery. */
@@ -13,5 +14,26 @@ export function gatehouse(setup: ContenderSetup, cache: boolean): VerifyContende
     async: true,
     checksClaims: true,
     verify: (token) => verifier.verify(token),
+  };
+}
+
+/**
+ * What every adapter calls per request: the auth handler (default options, cache on) given an
+ * `Authorization` header and a fresh request object, its outcome consumed by `whenAuthenticated`.
+ * Against "Gatehouse cache on" it shows what the adapter kit adds to the core per request
+ * (header parsing, the sync-or-promise hand-off, per-request bookkeeping) outside any framework.
+ */
+export function gatehouseHandler(setup: ContenderSetup): VerifyContender {
+  const handler = createAuthHandler({ issuer: setup.issuer.url, audience: setup.issuer.audience });
+  const rethrow = (error: unknown) => {
+    throw error;
+  };
+  return {
+    name: 'Gatehouse auth handler',
+    async: true,
+    inFlight: false,
+    checksClaims: true,
+    verify: (token) =>
+      whenAuthenticated(handler.authenticate(`Bearer ${token}`, {}), (auth) => auth, rethrow),
   };
 }

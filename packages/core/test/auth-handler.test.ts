@@ -247,6 +247,21 @@ describe('failureFor', () => {
     }
   });
 
+  it('answers with the settings of the last handler that saw the request, default ones too', async () => {
+    const token = await issuer.mint();
+    const request = {};
+    await createAuthHandler({ ...base, realm: 'api', errors: 'delegate' }).authenticate(
+      `Bearer ${token}`,
+      request,
+    );
+    // A default handler (respond, no realm) remembers nothing, but must still undo the first.
+    await createAuthHandler(base).authenticate(`Bearer ${token}`, request);
+    const failure = failureFor(refusal, request);
+    expect(failure.action === 'respond' && failure.response.headers['www-authenticate']).toBe(
+      'Bearer error="invalid_token", error_description="the token expired 10 s ago"',
+    );
+  });
+
   it('answers with a plain challenge for a request no handler saw', () => {
     const failure = failureFor(
       new GatehouseError('unauthorized', 'missing_credentials', 'no token'),

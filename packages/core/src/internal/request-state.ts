@@ -14,6 +14,15 @@ export const rememberRequest = (request: object, settings: RequestSettings): voi
   seen.set(request, settings);
 };
 
+/**
+ * Drops what an earlier handler remembered for `request`, so it is answered with the default
+ * settings. Nearly free for a request nobody remembered: a fresh object has no identity hash,
+ * so the lookup ends at once, where `set` costs one (and an ephemeron entry for the GC).
+ */
+export const forgetRequest = (request: object): void => {
+  seen.delete(request);
+};
+
 export const settingsOf = (request: object | undefined): RequestSettings | undefined =>
   request === undefined ? undefined : seen.get(request);
 
