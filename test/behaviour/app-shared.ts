@@ -44,7 +44,10 @@ export const describeAuth = (auth: AuthContext | null | undefined) => ({
  */
 export function appError(error: unknown): { status: number; body: Record<string, unknown> } {
   if (isGatehouseError(error))
-    return { status: error.status, body: { error: error.code, handledBy: 'app' } };
+    return {
+      status: error.status,
+      body: { error: error.code, reason: error.reason, handledBy: 'app' },
+    };
   const code = error instanceof ResolverFailure ? 'resolver_failure' : 'app_error';
   return { status: 502, body: { error: code, handledBy: 'app' } };
 }

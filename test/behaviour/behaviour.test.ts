@@ -40,17 +40,34 @@ describe.each(FRAMEWORKS)('$name', ({ start }) => {
   it.each(ROWS)('$name', async (row) => {
     const token = row.token ? await TOKENS[row.token](fixture) : undefined;
     const headers = headerValues(row, token);
+    const jwksRequests = fixture.issuer.requests.jwks;
     if (row.jwksDown) {
-      await send(app, row, headers); // warm the key cache with this very token's issuer
+      // Warm the key cache with this very token's issuer; the warm-up must itself succeed.
+      expect((await send(app, row, headers)).status).toBe(200);
       fixture.issuer.setFault({ type: 'down' });
+      // Past the keys' max-age (600 s), so the next request makes the verifier contact the
+      // downed issuer instead of answering from fresh keys. Only `Date` moves.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 700_000);
     }
     try {
       const fresh = row.jwksDown ? headerValues(row, await TOKENS[row.token!](fixture)) : headers;
       for (let sent = 0; sent < (row.repeat ?? 1); sent++) {
-        check(row, await send(app, row, fresh), token);
+        const before = fixture.rejections.length;
+        const response = await send(app, row, fresh);
+        check(row, response, token);
+        checkReason(row, response, fixture.rejections.slice(before));
+      }
+      if (row.jwksDown) {
+        await expect
+          .poll(() => fixture.issuer.requests.jwks, { timeout: 5_000 })
+          .toBeGreaterThan(jwksRequests);
       }
     } finally {
-      if (row.jwksDown) fixture.issuer.setFault(null);
+      if (row.jwksDown) {
+        vi.useRealTimers();
+        fixture.issuer.setFault(null);
+      }
     }
   });
 });
@@ -61,6 +78,28 @@ describe('process warnings', () => {
     expect(guardWarnings[0]).toMatch(/ran before requireAuth\(\).*Put requireAuth\(\)/);
   });
 });
+
+/**
+ * The refusal `reason` of the row: every refusal row names one. The verifier's own refusals are
+ * read from its `token_rejected` events (exactly one per refused request); refusals made after
+ * it accepted (guards, `resolveUser`) or by an adapter around a verifier of one's own leave no
+ * event, and are read from the app's error handler when it got the error (`handledBy: 'app'`).
+ */
+function checkReason(row: Row, response: request.Response, rejections: string[]): void {
+  const { expect: want } = row;
+  const gatehouseRefusal =
+    want.status >= 400 &&
+    want.status !== 431 &&
+    want.error !== 'resolver_failure' &&
+    want.error !== 'app_error';
+  if (!gatehouseRefusal) {
+    expect(rejections).toEqual([]);
+    return;
+  }
+  expect(want.reason, 'every refusal row pins its reason').toBeDefined();
+  expect(rejections).toEqual(want.refusedBy === undefined ? [want.reason] : []);
+  if (want.handledBy === 'app') expect(response.body.reason).toBe(want.reason);
+}
 
 function headerValues(row: Row, token: string | undefined): string[] {
   if (row.header === null) return [];

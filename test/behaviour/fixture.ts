@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import type { AuthContext } from '@gatehouse/core';
+import type { AuthContext, ErrorReason, GatehouseEvent } from '@gatehouse/core';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 
 /** The adapter configurations a row can run against; each is mounted under `/<variant>`. */
@@ -10,7 +10,9 @@ export type Variant =
   | 'users'
   | 'usersContinue'
   | 'delegate'
-  | 'cold';
+  | 'cold'
+  | 'faulty'
+  | 'faultySync';
 
 /** What every test server mounts: the same routes, in every framework. */
 export const SCOPE = 'read:things';
@@ -43,17 +45,29 @@ export interface Fixture {
   /** An issuer whose JWKS has been down since it started: nobody ever had its keys. */
   coldIssuer: TestIssuer;
   options: Record<Variant, Record<string, unknown>>;
+  /** `reason` of every `token_rejected` event the verifiers emitted, oldest first. */
+  rejections: ErrorReason[];
   close(): Promise<void>;
+}
+
+/** An internal fault: what a bug deep inside a verifier would throw (not a `GatehouseError`). */
+class InternalFault extends TypeError {
+  override readonly name = 'InternalFault';
 }
 
 export async function createFixture(): Promise<Fixture> {
   const issuer = await createTestIssuer();
   const coldIssuer = await createTestIssuer();
   coldIssuer.setFault({ type: 'down' });
-  const base = { issuer: issuer.url, audience: issuer.audience, realm: REALM };
+  const rejections: ErrorReason[] = [];
+  const onEvent = (event: GatehouseEvent) => {
+    if (event.type === 'token_rejected') rejections.push(event.reason);
+  };
+  const base = { issuer: issuer.url, audience: issuer.audience, realm: REALM, onEvent };
   return {
     issuer,
     coldIssuer,
+    rejections,
     options: {
       default: base,
       strict: { ...base, typ: 'strict' },
@@ -66,6 +80,22 @@ export async function createFixture(): Promise<Fixture> {
         audience: coldIssuer.audience,
         realm: REALM,
         keyFetch: { timeout: 2 },
+        onEvent,
+      },
+      // A verifier that fails with an unexpected internal error, asynchronously and synchronously.
+      faulty: {
+        verifier: {
+          challenge: { realm: REALM },
+          authenticate: () => Promise.reject(new InternalFault('x is undefined')),
+        },
+      },
+      faultySync: {
+        verifier: {
+          challenge: { realm: REALM },
+          authenticate: () => {
+            throw new InternalFault('x is undefined');
+          },
+        },
       },
     },
     async close() {
@@ -94,7 +124,9 @@ export const TOKENS = {
   wrongAudience: (f: Fixture) => f.issuer.mint({ aud: 'https://other-api.example.test' }),
   audienceArray: (f: Fixture) =>
     f.issuer.mint({ aud: ['https://other-api.example.test', f.issuer.audience] }),
-  algNone: async (f: Fixture) => f.issuer.sign({ alg: 'none', typ: 'at+jwt' }, await claimsOf(f)),
+  /** `alg: none` with a non-empty signature, so the algorithm check is what refuses it. */
+  algNone: async (f: Fixture) =>
+    `${(await f.issuer.sign({ alg: 'none', typ: 'at+jwt' }, await claimsOf(f))).slice(0, -1)}.c2ln`,
   hs256PublicKey: async (f: Fixture) => {
     const key = f.issuer.keys[0]!;
     const pem = createPublicKey({ key: key.publicJwk as never, format: 'jwk' }).export({

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@gatehouse/core';
+import type { ErrorCode, ErrorReason } from '@gatehouse/core';
 import { REALM, type Route, SCOPE, type TokenKind, URL_SCOPE, type Variant } from './fixture.js';
 
 /** Parameters the `WWW-Authenticate: Bearer …` challenge must carry (RFC 6750 §3). */
@@ -18,7 +18,10 @@ export interface Row {
   /** `Authorization` value(s); `{token}` stands for the token of `token`. Default `Bearer {token}`. */
   header?: string | string[] | null;
   token?: TokenKind;
-  /** Keys were fetched, then the issuer went down for this request. */
+  /**
+   * Keys were fetched (the warm-up request must succeed), then the issuer went down and the
+   * clock moved past the keys' max-age, so this request makes the verifier contact it.
+   */
   jwksDown?: boolean;
   /**
    * Send the same request this many times, each answer checked: the first verifies, the second
@@ -39,26 +42,48 @@ export interface Row {
     user?: unknown;
     /** The app's error handler wrote the answer (errors: 'delegate', or a throwing resolver). */
     handledBy?: 'app';
+    /**
+     * Why Gatehouse refused: required on every refusal it makes. Checked against the verifier's
+     * `token_rejected` events, or, for `refusedBy` rows, the app's handler when it got the error.
+     */
+    reason?: ErrorReason;
+    /**
+     * The refusal comes after the verifier accepted the token (a guard, `resolveUser`), or from
+     * an adapter around a verifier of one's own: the verifier emitted no event.
+     */
+    refusedBy?: 'guard' | 'resolver' | 'adapter';
   };
 }
 
 const NO_CREDENTIALS = `Bearer realm="${REALM}"`;
 const ok = { status: 200, sub: 'user-123' };
-const invalidToken = {
+const noCredentials = {
   status: 401,
-  challenge: { error: 'invalid_token' },
-  error: 'invalid_token',
+  challenge: NO_CREDENTIALS,
+  error: 'unauthorized',
+  reason: 'missing_credentials',
 } as const;
-const invalidRequest = {
-  status: 400,
-  challenge: { error: 'invalid_request' },
-  error: 'invalid_request',
-} as const;
+const invalidToken = (reason: ErrorReason) =>
+  ({
+    status: 401,
+    challenge: { error: 'invalid_token' },
+    error: 'invalid_token',
+    reason,
+  }) as const;
+const invalidRequest = (reason: ErrorReason) =>
+  ({
+    status: 400,
+    challenge: { error: 'invalid_request' },
+    error: 'invalid_request',
+    reason,
+  }) as const;
 const missingScope = (scope: string) =>
   ({
     status: 403,
     challenge: { error: 'insufficient_scope', scope },
     error: 'insufficient_scope',
+    reason: 'insufficient_scope',
+    refusedBy: 'guard',
   }) as const;
 
 export const ROWS: readonly Row[] = [
@@ -66,34 +91,34 @@ export const ROWS: readonly Row[] = [
   {
     name: 'no Authorization header → 401 without error code (§3.1)',
     header: null,
-    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+    expect: noCredentials,
   },
   {
     name: 'Basic scheme → 401 without error code',
     header: 'Basic dXNlcjpwYXNz',
-    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+    expect: noCredentials,
   },
   {
     name: 'Bearer with an empty token → 400 invalid_request',
     header: 'Bearer ',
-    expect: invalidRequest,
+    expect: invalidRequest('malformed_header'),
   },
   {
     name: 'Bearer with characters outside b64token → 400 invalid_request',
     header: 'Bearer abc$def',
-    expect: invalidRequest,
+    expect: invalidRequest('malformed_header'),
   },
   {
     name: 'two Authorization headers → 400 invalid_request',
     header: ['Bearer {token}', 'Bearer {token}'],
     token: 'valid',
-    expect: invalidRequest,
+    expect: invalidRequest('multiple_credentials'),
   },
   {
     name: 'two credentials in one header → 400 invalid_request',
     header: 'Bearer {token}, Bearer {token}',
     token: 'valid',
-    expect: invalidRequest,
+    expect: invalidRequest('multiple_credentials'),
   },
   {
     name: 'lower-case "bearer" scheme (RFC 9110 §11.1) → 200',
@@ -115,29 +140,53 @@ export const ROWS: readonly Row[] = [
   },
   // RFC 9068 §4 / RFC 8725: the token itself
   { name: 'valid access token → 200 with sub', token: 'valid', expect: ok },
-  { name: 'expired → 401 invalid_token', token: 'expired', expect: invalidToken },
-  { name: 'not yet valid (nbf) → 401 invalid_token', token: 'notYetValid', expect: invalidToken },
-  { name: 'wrong issuer → 401 invalid_token', token: 'wrongIssuer', expect: invalidToken },
-  { name: 'wrong audience → 401 invalid_token', token: 'wrongAudience', expect: invalidToken },
+  { name: 'expired → 401 invalid_token', token: 'expired', expect: invalidToken('expired') },
+  {
+    name: 'not yet valid (nbf) → 401 invalid_token',
+    token: 'notYetValid',
+    expect: invalidToken('not_yet_valid'),
+  },
+  {
+    name: 'wrong issuer → 401 invalid_token',
+    token: 'wrongIssuer',
+    expect: invalidToken('issuer_mismatch'),
+  },
+  {
+    name: 'wrong audience → 401 invalid_token',
+    token: 'wrongAudience',
+    expect: invalidToken('audience_mismatch'),
+  },
   { name: 'audience array containing ours → 200', token: 'audienceArray', expect: ok },
-  { name: 'alg none → 401 invalid_token (RFC 8725 §3.2)', token: 'algNone', expect: invalidToken },
+  {
+    name: 'alg none with a non-empty signature → 401 invalid_token (RFC 8725 §3.2)',
+    token: 'algNone',
+    expect: invalidToken('unsupported_algorithm'),
+  },
   {
     name: 'HS256 signed with the public key → 401 invalid_token (RFC 8725 §3.1)',
     token: 'hs256PublicKey',
-    expect: invalidToken,
+    expect: invalidToken('unsupported_algorithm'),
   },
-  { name: 'unknown kid → 401 invalid_token', token: 'unknownKid', expect: invalidToken },
-  { name: 'tampered payload → 401 invalid_token', token: 'tampered', expect: invalidToken },
+  {
+    name: 'unknown kid → 401 invalid_token',
+    token: 'unknownKid',
+    expect: invalidToken('unknown_kid'),
+  },
+  {
+    name: 'tampered payload → 401 invalid_token',
+    token: 'tampered',
+    expect: invalidToken('bad_signature'),
+  },
   {
     name: 'DPoP-bound token (cnf.jkt) sent as Bearer, 3× → 401 invalid_token (RFC 9449 §7.2)',
     token: 'dpopBound',
     repeat: 3,
-    expect: invalidToken,
+    expect: invalidToken('sender_constrained'),
   },
   {
     name: 'ID token for another client → 401 invalid_token',
     token: 'idToken',
-    expect: invalidToken,
+    expect: invalidToken('audience_mismatch'),
   },
   {
     // With the default lenient `typ` (JWT accepted), only `aud` keeps an ID token out; when the
@@ -145,13 +194,13 @@ export const ROWS: readonly Row[] = [
     name: "ID token whose aud is this API, typ: 'strict' → 401 invalid_token (RFC 8725 §3.11)",
     variant: 'strict',
     token: 'idTokenForUs',
-    expect: invalidToken,
+    expect: invalidToken('type_mismatch'),
   },
   {
     // Lenient typing still refuses a JWT that carries ID-token claims such as `nonce`.
     name: 'ID token with nonce whose aud is this API, default typ → 401 invalid_token',
     token: 'idTokenWithNonceForUs',
-    expect: invalidToken,
+    expect: invalidToken('type_mismatch'),
   },
   {
     name: "typ: 'strict', access token (at+jwt) → 200",
@@ -159,11 +208,15 @@ export const ROWS: readonly Row[] = [
     token: 'valid',
     expect: ok,
   },
-  { name: 'garbage → 401 invalid_token', token: 'garbage', expect: invalidToken },
+  {
+    name: 'garbage → 401 invalid_token',
+    token: 'garbage',
+    expect: invalidToken('malformed_token'),
+  },
   {
     name: 'signed token over maxTokenLength (10 KB) → 401 invalid_token',
     token: 'overLength',
-    expect: invalidToken,
+    expect: invalidToken('token_too_large'),
   },
   // Node's http server refuses headers over 16 KiB itself (431) before any middleware runs.
   { name: '32 KB header → 431 from Node, never 500', token: 'huge', expect: { status: 431 } },
@@ -193,7 +246,7 @@ export const ROWS: readonly Row[] = [
     name: 'requireScopes, no header → 401 from requireAuth',
     route: 'scoped',
     header: null,
-    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+    expect: noCredentials,
   },
   { name: 'scope granted via scp array → 200', route: 'scoped', token: 'scpArray', expect: ok },
   { name: 'URL-shaped scope granted → 200', route: 'url-scope', token: 'urlScope', expect: ok },
@@ -219,6 +272,8 @@ export const ROWS: readonly Row[] = [
       status: 403,
       challenge: { error: 'insufficient_scope' },
       error: 'insufficient_scope',
+      reason: 'claim_mismatch',
+      refusedBy: 'guard',
     },
   },
   {
@@ -231,7 +286,13 @@ export const ROWS: readonly Row[] = [
     name: 'guard without requireAuth → 401 (plus a process warning), not 500 or a pass',
     route: 'unguarded',
     token: 'scoped',
-    expect: { status: 401, challenge: 'Bearer', error: 'unauthorized' },
+    expect: {
+      status: 401,
+      challenge: 'Bearer',
+      error: 'unauthorized',
+      reason: 'missing_credentials',
+      refusedBy: 'guard',
+    },
   },
   {
     name: 'public route without a token → 200',
@@ -270,26 +331,26 @@ export const ROWS: readonly Row[] = [
     name: 'optional, bad token → still 401 invalid_token',
     variant: 'optional',
     token: 'garbage',
-    expect: invalidToken,
+    expect: invalidToken('malformed_token'),
   },
   {
     name: 'optional, expired token → still 401 invalid_token',
     variant: 'optional',
     token: 'expired',
-    expect: invalidToken,
+    expect: invalidToken('expired'),
   },
   {
     name: 'optional, empty Bearer → still 400 invalid_request',
     variant: 'optional',
     header: 'Bearer',
-    expect: invalidRequest,
+    expect: invalidRequest('malformed_header'),
   },
   {
     name: 'optional, scope-gated route without a token → 401',
     variant: 'optional',
     route: 'scoped',
     header: null,
-    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized' },
+    expect: { ...noCredentials, refusedBy: 'guard' },
   },
   // resolveUser
   {
@@ -309,7 +370,7 @@ export const ROWS: readonly Row[] = [
     name: 'resolveUser null → 401 invalid_token (unknown subject)',
     variant: 'users',
     token: 'ghost',
-    expect: invalidToken,
+    expect: { ...invalidToken('unknown_subject'), refusedBy: 'resolver' },
   },
   {
     name: 'resolveUser throws → the app error handler gets the error unchanged',
@@ -327,7 +388,7 @@ export const ROWS: readonly Row[] = [
     name: 'resolveUser sees tokens without sub too (none mapped → 401)',
     variant: 'users',
     token: 'noSub',
-    expect: invalidToken,
+    expect: { ...invalidToken('unknown_subject'), refusedBy: 'resolver' },
   },
   {
     name: "resolveUser null with unknownUser: 'continue' → 200 without user",
@@ -340,13 +401,13 @@ export const ROWS: readonly Row[] = [
     name: 'delegate: no header → app handler, challenge kept',
     variant: 'delegate',
     header: null,
-    expect: { status: 401, challenge: NO_CREDENTIALS, error: 'unauthorized', handledBy: 'app' },
+    expect: { ...noCredentials, handledBy: 'app' },
   },
   {
     name: 'delegate: expired → app handler, challenge kept',
     variant: 'delegate',
     token: 'expired',
-    expect: { ...invalidToken, handledBy: 'app' },
+    expect: { ...invalidToken('expired'), handledBy: 'app' },
   },
   {
     name: 'delegate: scope missing → app handler, scope= kept',
@@ -360,7 +421,42 @@ export const ROWS: readonly Row[] = [
     name: 'JWKS down, no keys ever fetched (cold) → 503 with Retry-After',
     variant: 'cold',
     token: 'cold',
-    expect: { status: 503, challenge: null, error: 'temporarily_unavailable' },
+    expect: {
+      status: 503,
+      challenge: null,
+      error: 'temporarily_unavailable',
+      reason: 'keys_unavailable',
+    },
   },
-  { name: 'JWKS down, keys cached (warm) → 200', token: 'valid', jwksDown: true, expect: ok },
+  {
+    name: 'JWKS down and contacted, keys cached but past max-age (stale-if-error) → 200',
+    token: 'valid',
+    jwksDown: true,
+    expect: ok,
+  },
+  // Never a 500: an unexpected error inside a verifier is an outage (503), not a crash.
+  {
+    name: 'verifier fails with an unexpected internal error → 503, never 500',
+    variant: 'faulty',
+    token: 'valid',
+    expect: {
+      status: 503,
+      challenge: null,
+      error: 'temporarily_unavailable',
+      reason: 'keys_unavailable',
+      refusedBy: 'adapter',
+    },
+  },
+  {
+    name: 'verifier throws an unexpected internal error synchronously → 503, never 500',
+    variant: 'faultySync',
+    token: 'valid',
+    expect: {
+      status: 503,
+      challenge: null,
+      error: 'temporarily_unavailable',
+      reason: 'keys_unavailable',
+      refusedBy: 'adapter',
+    },
+  },
 ];

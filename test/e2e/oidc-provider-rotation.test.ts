@@ -1,3 +1,4 @@
+import type { GatehouseEvent } from '@gatehouse/core';
 import { decodeProtectedHeader } from 'jose';
 import type { Configuration } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,11 +19,25 @@ import { API_RESOURCE, type RunningProvider, startProvider, USER } from './suppo
 let provider: RunningProvider;
 let client: Configuration;
 let apis: Record<Framework, RunningApi>;
+/** Key refreshes of each API's own key store, by trigger. */
+const refreshes: Record<Framework, string[]> = { express: [], koa: [], fastify: [] };
 
 beforeAll(async () => {
   provider = await startProvider();
   client = await connectClient(provider);
-  apis = await startApis({ issuer: provider.issuer, audience: API_RESOURCE }, 'accounts:read');
+  // Distinct key-fetch settings give each API a key store of its own: with one shared store, the
+  // first API to see the new kid would refetch for all three and the others would prove nothing.
+  const own = (framework: Framework, timeout: number) => ({
+    keyFetch: { timeout },
+    onEvent: (event: GatehouseEvent) => {
+      if (event.type === 'keys_refreshed') refreshes[framework].push(event.trigger);
+    },
+  });
+  apis = await startApis({ issuer: provider.issuer, audience: API_RESOURCE }, 'accounts:read', {
+    express: own('express', 5),
+    koa: own('koa', 6),
+    fastify: own('fastify', 7),
+  });
 });
 
 afterAll(async () => {
@@ -31,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('key rotation at oidc-provider, APIs not restarted', () => {
-  it('tokens signed before and after the rotation are accepted by every framework', async () => {
+  it('tokens signed before and after the rotation are accepted by every framework, each with its own key store', async () => {
     const before = await clientCredentialsToken(client, 'accounts:read');
     const [oldKid] = provider.kids;
     expect(decodeProtectedHeader(before).kid).toBe(oldKid);
@@ -58,6 +73,8 @@ describe('key rotation at oidc-provider, APIs not restarted', () => {
       expect(answer.body['subject'], framework).toBe(USER);
       // The old key is still published: tokens issued before the rotation stay valid.
       expect((await call(api, '/protected', before)).status, framework).toBe(200);
+      // This API fetched the keys itself, then refetched them for the new kid.
+      expect(refreshes[framework], framework).toEqual(['initial', 'unknown_kid']);
     }
   });
 });

@@ -1,41 +1,10 @@
-// The smallest real Fastify app protected by Gatehouse: a public route, a protected route, a
-// scope-gated route and a route using the mapped user. `pnpm start`, then run the printed curl.
-import { gatehouse, getAuth, requireScopes } from '@gatehouse/fastify';
+// Runs the Fastify example: `pnpm start`, then run the printed curl commands.
 import { createTestIssuer } from '@gatehouse/testing';
-import Fastify from 'fastify';
-
-interface User {
-  id: number;
-  name: string;
-}
-const users = new Map<string, User>([['user-123', { id: 1, name: 'Ada Lovelace' }]]);
+import { createApp } from './app.js';
 
 // Stands in for your authorization server; in production, pass its issuer URL instead.
 const issuer = await createTestIssuer();
-
-const app = Fastify();
-
-app.get('/health', async () => ({ ok: true }));
-
-// The plugin protects the context it is registered in: only the routes of this one.
-await app.register(
-  async (api) => {
-    await api.register(gatehouse, {
-      issuer: issuer.url,
-      audience: issuer.audience,
-      resolveUser: (auth) => users.get(auth.subject ?? '') ?? null,
-    });
-
-    api.get('/hello', async (request) => ({ hello: request.auth?.subject }));
-
-    api.get('/reports', { preHandler: requireScopes('reports:read') }, async () => ({
-      reports: ['q1', 'q2'],
-    }));
-
-    api.get('/me', async (request) => ({ me: getAuth<User>(request)?.user }));
-  },
-  { prefix: '/api' },
-);
+const app = await createApp({ issuer: issuer.url, audience: issuer.audience });
 
 const url = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
 const token = await issuer.mint({ scope: 'reports:read' });

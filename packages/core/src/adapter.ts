@@ -14,3 +14,4 @@ export { createAuthHandler, failureFor, whenAuthenticated } from './auth-handler
 export { authorizationHeader } from './bearer.js';
 export type { Guard, ScopeMode } from './guards.js';
 export { claimGuard, scopeGuard } from './guards.js';
+export { withReadiness } from './readiness.js';

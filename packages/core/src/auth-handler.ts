@@ -4,13 +4,15 @@ import { GatehouseConfigError } from './config-error.js';
 import { DEFAULTS } from './defaults.js';
 import {
   type ChallengeOptions,
-  type GatehouseError,
+  GatehouseError,
   type HttpErrorResponse,
   isGatehouseError,
   toHttpResponse,
 } from './errors.js';
 import { rememberRequest, settingsOf } from './internal/request-state.js';
 import { parseOrThrow, type VerifierOptions } from './options.js';
+import type { VerifierHealth } from './readiness.js';
+import { telemetryOf } from './telemetry.js';
 import type { AuthContext, Authorization, Verifier } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
 import { createVerifier } from './verify.js';
@@ -62,7 +64,9 @@ export interface AuthHandler<User = unknown, Request = unknown> {
    * request carries no credentials. Given directly, without a promise, for a verified-token
    * cache hit (with `resolveUser`: and a user-cache hit) and for an anonymous optional request,
    * so the commonest request costs no microtask; otherwise a promise (see `whenAuthenticated`). Refusals reject
-   * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw.
+   * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw. Any
+   * other error out of the verifier (a bug, a verifier of your own that throws) is refused as
+   * `temporarily_unavailable` (503 + Retry-After), never left to become the framework's 500.
    */
   authenticate(
     authorization: string | readonly string[] | undefined,
@@ -70,6 +74,10 @@ export interface AuthHandler<User = unknown, Request = unknown> {
   ): AuthOutcome<User>;
   /** `realm` and `resource_metadata` of this handler's challenges. */
   readonly challenge: ChallengeOptions;
+  /** The verifier's `ready()`: fetches the issuers' keys now; rejects naming the URL and cause. */
+  ready(): Promise<void>;
+  /** The verifier's `health()`, for a readiness endpoint. */
+  health(): VerifierHealth;
 }
 
 /**
@@ -126,7 +134,7 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     ? (optionsOrVerifier as Verifier)
     : ((adapter.verifier as Verifier | undefined) ??
       createVerifier(rest as unknown as VerifierOptions));
-  const resolve = adapter.resolveUser
+  const resolveUser = adapter.resolveUser
     ? createUserResolver<User, Request>({
         resolveUser: adapter.resolveUser as ResolveUser<User, Request>,
         ...(adapter.userCache === undefined
@@ -135,6 +143,10 @@ export function createAuthHandler<User = unknown, Request = unknown>(
         ...(adapter.unknownUser === undefined ? {} : { unknownUser: adapter.unknownUser }),
       })
     : undefined;
+  // With the verifier's telemetry on, user-cache hits and misses are counted.
+  const telemetry = telemetryOf(verifier);
+  const resolve =
+    resolveUser && telemetry !== undefined ? telemetry.observeUsers(resolveUser) : resolveUser;
   const optional = adapter.optional ?? DEFAULTS.optional;
   const settings = {
     challenge: verifier.challenge,
@@ -145,14 +157,28 @@ export function createAuthHandler<User = unknown, Request = unknown>(
   const authenticateNow =
     typeof verifier.authenticateNow === 'function'
       ? verifier.authenticateNow
-      : async (authorization: Authorization) => verifier.authenticate(authorization);
+      : async (authorization: Authorization) => {
+          try {
+            return await verifier.authenticate(authorization);
+          } catch (error) {
+            throw asRefusal(error);
+          }
+        };
 
   return {
     challenge: verifier.challenge,
+    // A verifier of your own may have neither: then there is nothing to load or report.
+    ready: async () => verifier.ready?.(),
+    health: () => verifier.health?.() ?? { ready: true, issuers: [] },
     authenticate(authorization, request) {
       rememberRequest(request, settings);
       if (optional && !hasBearerCredential(authorization)) return undefined;
-      const outcome = authenticateNow(authorization);
+      let outcome: AuthContext | Promise<AuthContext>;
+      try {
+        outcome = authenticateNow(authorization);
+      } catch (error) {
+        return Promise.reject(asRefusal(error));
+      }
       if (resolve === undefined) return outcome as AuthOutcome<User>;
       return outcome instanceof Promise
         ? outcome.then((auth) => resolve(auth, request))
@@ -194,6 +220,24 @@ export function failureFor(error: unknown, request: object): Failure {
   if (settings?.errors !== 'delegate') return { action: 'respond', response };
   const { 'content-type': _contentType, ...headers } = response.headers;
   return { action: 'delegate', error, headers };
+}
+
+/**
+ * What the verifier step answers for an error that is not a refusal (a bug, a verifier of one's
+ * own that throws): an outage, 503 + Retry-After, never the framework's 500. The error is kept
+ * as `cause` for server-side logs.
+ */
+function asRefusal(error: unknown): GatehouseError {
+  return isGatehouseError(error)
+    ? error
+    : new GatehouseError(
+        'temporarily_unavailable',
+        'keys_unavailable',
+        'the token could not be checked now',
+        {
+          cause: error,
+        },
+      );
 }
 
 // Anonymous requests of an optional handler never reach the verifier (no rejection events for

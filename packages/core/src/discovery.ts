@@ -53,6 +53,7 @@ export async function discoverIssuer(
   policy: JwksUriPolicy = { sameOrigin: false },
 ): Promise<IssuerMetadata> {
   const urls = metadataUrls(issuer);
+  let metadataUrl = urls.openid;
   let document: unknown;
   try {
     document = (await fetchJson(urls.openid, options)).body;
@@ -66,10 +67,21 @@ export async function discoverIssuer(
       throw new FetchFailure(
         `discovery: ${fallback.detail} (after HTTP ${failure.status} for openid-configuration)`,
         fallback.status,
+        { url: fallback.url },
       );
     }
+    metadataUrl = urls.oauth;
   }
-  return { issuer, jwksUri: readJwksUri(document, issuer, options, policy) };
+  try {
+    return { issuer, jwksUri: readJwksUri(document, issuer, options, policy) };
+  } catch (error) {
+    // Name the document that said it, for operators' logs.
+    const failure = error as FetchFailure;
+    throw new FetchFailure(failure.detail, failure.status, {
+      url: metadataUrl,
+      metadataIssuer: failure.metadataIssuer,
+    });
+  }
 }
 
 /** Where a discovered `jwks_uri` may point, beyond `urlProblem`'s scheme rule. */
@@ -91,8 +103,11 @@ function readJwksUri(
   // A mismatch is either a misconfiguration or an attempt to pass one issuer's keys off as
   // another's: no keys from this document are trusted.
   if (metadata['issuer'] !== issuer) {
+    const named = metadata['issuer'];
     throw new FetchFailure(
-      `discovery: issuer mismatch (metadata names ${describe(metadata['issuer'])})`,
+      `discovery: issuer mismatch (metadata names ${describe(named)})`,
+      undefined,
+      typeof named === 'string' ? { metadataIssuer: bounded(named) } : {},
     );
   }
   const jwksUri = metadata['jwks_uri'];
@@ -150,12 +165,13 @@ function asFailure(error: unknown): FetchFailure {
 }
 
 function prefixed(failure: FetchFailure): FetchFailure {
-  return new FetchFailure(`discovery: ${failure.detail}`, failure.status);
+  return new FetchFailure(`discovery: ${failure.detail}`, failure.status, { url: failure.url });
 }
 
 /** A bounded, quoted rendering of an untrusted value for an event detail. */
 function describe(value: unknown): string {
   if (typeof value !== 'string') return `no string issuer (${typeof value})`;
-  const shown = value.length > 100 ? `${value.slice(0, 100)}…` : value;
-  return JSON.stringify(shown);
+  return JSON.stringify(bounded(value));
 }
+
+const bounded = (value: string) => (value.length > 100 ? `${value.slice(0, 100)}…` : value);

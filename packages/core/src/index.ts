@@ -16,8 +16,14 @@ export type {
 } from './errors.js';
 export { GatehouseError, isGatehouseError, toHttpResponse } from './errors.js';
 export type { IdTokenOptions } from './id-token.js';
+export type { KeyStoreHealth } from './jwks.js';
+export type { Logger } from './logging.js';
+export { LOG_REPEAT_MS } from './logging.js';
 export type { VerifierOptions } from './options.js';
+export type { IssuerFailure, Readiness, VerifierHealth } from './readiness.js';
+export { GatehouseReadinessError } from './readiness.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
+export type { MeterProviderLike, TelemetryOptions } from './telemetry.js';
 export type {
   AuthContext,
   Authorization,

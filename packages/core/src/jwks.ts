@@ -80,6 +80,32 @@ export interface KeyStore {
    * Otherwise `undefined`, and the caller asks `getKey`. Spares the common case a promise.
    */
   keyNow(alg: string, kid: string | undefined): KeyObject | undefined;
+  /**
+   * Remote stores: resolves once keys are usable, fetching them now if they are not fresh;
+   * rejects with the failure (URL and cause) otherwise. Absent: the keys are configured.
+   */
+  ready?(): Promise<void>;
+  /** A snapshot for readiness endpoints (`verifier.health()`). */
+  health?(): KeyStoreHealth;
+}
+
+/** The state of one issuer's keys, for a readiness endpoint (`verifier.health()`). */
+export interface KeyStoreHealth {
+  issuer: string;
+  /** The JWKS URL, configured or discovered (absent until discovery succeeded; or static keys). */
+  jwksUri?: string;
+  /** Keys usable now: loaded, and not past `maxStale`. */
+  ready: boolean;
+  /** Usable keys in the current set (0 when not `ready`). */
+  keyCount: number;
+  /** True when the keys are past their max-age and the last refresh failed (stale-if-error). */
+  stale: boolean;
+  /** Failed refreshes in a row (0 after a success). */
+  failures: number;
+  /** When keys were last fetched, ISO 8601. */
+  lastRefresh?: string;
+  /** The last failed refresh, kept after a recovery: safe detail, URL, ISO 8601 time. */
+  lastError?: { detail: string; url?: string; at: string };
 }
 
 /** What `getRemoteKeyStore` needs: the issuer, the settings and optionally a fixed `jwksUri`. */
@@ -137,7 +163,7 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
 
 /**
  * A fixed key set given in configuration (`keys` option): no network. Same filtering as remote
- * sets. Throws a `TypeError` (message starting `keys:`) when the set is malformed, holds more than
+ * sets. Throws `GatehouseConfigError` (path `keys`) when the set is malformed, holds more than
  * `maxKeys` entries or no usable verification key — a configuration error, found at startup.
  *
  * Does not: fetch, refresh or expire anything; retry an unknown `kid` (it is `invalid_token`).
@@ -169,5 +195,6 @@ export function createStaticKeyStore(
       const key = findKey(set, alg, kid);
       return key === AMBIGUOUS ? undefined : key;
     },
+    health: () => ({ issuer, ready: true, keyCount: set.keys.size, stale: false, failures: 0 }),
   };
 }

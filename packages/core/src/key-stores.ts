@@ -24,5 +24,6 @@ function secretKeyStore(issuer: string, secret: Uint8Array): KeyStore {
     issuer,
     getKey: async () => key,
     keyNow: () => key,
+    health: () => ({ issuer, ready: true, keyCount: 1, stale: false, failures: 0 }),
   };
 }

@@ -14,6 +14,9 @@ import type { ChallengeOptions } from './errors.js';
 import { urlProblem } from './internal/fetch-json.js';
 import { describeIssue } from './internal/option-hints.js';
 import type { KeyFetchSettings } from './jwks.js';
+import type { Logger } from './logging.js';
+import { loggerSchema, telemetrySchema } from './observability-options.js';
+import type { TelemetryOptions } from './telemetry.js';
 import { normalizeTyp, type TypePolicy } from './token-kind.js';
 import type { EventListener } from './types.js';
 
@@ -77,6 +80,16 @@ export interface VerifierOptions {
   resourceMetadata?: string;
   /** Receives key-refresh and rejection events; never a token. Must not throw. */
   onEvent?: EventListener;
+  /**
+   * pino (or `console`): one line per misconfiguration or outage, naming the cause and the fix,
+   * rate-limited per cause; per-request refusals at `debug`. See the README, "Logging".
+   */
+  logger?: Logger;
+  /**
+   * OpenTelemetry metrics and span attributes; needs the optional peer `@opentelemetry/api`.
+   * `true`: the global providers. Default off (then it costs nothing). See "Metrics and traces".
+   */
+  telemetry?: boolean | TelemetryOptions;
 }
 
 /** Options after validation: durations in milliseconds, lists as sets. */
@@ -98,6 +111,8 @@ export interface ResolvedOptions extends TypePolicy {
   keyFetch: KeyFetchSettings;
   challenge: ChallengeOptions;
   onEvent: EventListener | undefined;
+  logger: Logger | undefined;
+  telemetry: TelemetryOptions | undefined;
 }
 
 const url = z.string().superRefine((value, ctx) => {
@@ -184,6 +199,8 @@ const schema = z.strictObject({
       message: 'must be a function',
     })
     .optional(),
+  logger: loggerSchema.optional(),
+  telemetry: telemetrySchema.optional(),
 });
 
 type Issue = { path: string; message: string };
@@ -313,6 +330,8 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
         : { resourceMetadata: options.resourceMetadata }),
     },
     onEvent: options.onEvent,
+    logger: options.logger,
+    telemetry: options.telemetry === false ? undefined : options.telemetry,
   };
 }
 

@@ -1,6 +1,7 @@
 import { checkTimeClaims, type TimeWindow } from './claims.js';
 import { invalidToken } from './errors.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
+import { issuerMismatch } from './internal/refusal-event.js';
 import type { KeyStore } from './jwks.js';
 import type { ResolvedOptions } from './options.js';
 import type { JwtClaims, JwtHeader } from './types.js';
@@ -54,7 +55,7 @@ export function precheck(
     throw invalidToken('missing_claim', 'the token has no "iss" claim');
   const store = stores.get(issuer);
   if (store === undefined) {
-    throw invalidToken('issuer_mismatch', 'the token is from an issuer this API does not trust');
+    throw issuerMismatch(issuer, config.issuers);
   }
   rules.checkAudience(claims);
   const window = checkTimeClaims(claims, {

@@ -20,7 +20,7 @@ import {
   noKeyError,
   SUPPORTED_ALGORITHMS,
 } from './internal/key-import.js';
-import type { KeyFetchSettings, KeyStore, RemoteKeyStoreOptions } from './jwks.js';
+import type { KeyFetchSettings, KeyStore, KeyStoreHealth, RemoteKeyStoreOptions } from './jwks.js';
 import type { EventListener, GatehouseEvent } from './types.js';
 
 type Trigger = 'initial' | 'max_age' | 'unknown_kid';
@@ -47,6 +47,8 @@ export class RemoteKeyStore implements KeyStore {
   #failures = 0;
   #retryAt = 0;
   #lastFailure: unknown;
+  #lastRefreshAt: number | undefined;
+  #lastError: { detail: string; url: string | undefined; at: number } | undefined;
 
   constructor(options: RemoteKeyStoreOptions) {
     this.issuer = options.issuer;
@@ -90,6 +92,45 @@ export class RemoteKeyStore implements KeyStore {
     if (now >= this.#usableUntil) return undefined;
     if (now >= this.#freshUntil) this.#refreshInBackground(now);
     return findKey(set, alg, kid);
+  }
+
+  /**
+   * Resolves once keys are usable: at once when they are fresh, else after a refresh now (joining
+   * one in flight). Rejects with the `FetchFailure` (its `url` and `detail`) when no usable key
+   * can be had; inside the backoff window, at once with the last failure.
+   */
+  async ready(): Promise<void> {
+    const now = Date.now();
+    if (this.#set !== undefined && now < this.#freshUntil) return;
+    await this.#refresh(this.#set === undefined ? 'initial' : 'max_age', now);
+    if (this.#set === undefined || Date.now() >= this.#usableUntil) {
+      throw this.#lastFailure ?? new FetchFailure('no keys loaded');
+    }
+  }
+
+  health(): KeyStoreHealth {
+    const now = Date.now();
+    const usable = this.#set !== undefined && now < this.#usableUntil;
+    const health: KeyStoreHealth = {
+      issuer: this.issuer,
+      keyCount: usable ? (this.#set?.keys.size ?? 0) : 0,
+      ready: usable,
+      stale: usable && this.#failures > 0 && now >= this.#freshUntil,
+      failures: this.#failures,
+    };
+    const jwksUri = this.#configuredJwksUri ?? this.#discoveredJwksUri;
+    if (jwksUri !== undefined) health.jwksUri = jwksUri;
+    if (this.#lastRefreshAt !== undefined) {
+      health.lastRefresh = new Date(this.#lastRefreshAt).toISOString();
+    }
+    if (this.#lastError !== undefined) {
+      health.lastError = {
+        detail: this.#lastError.detail,
+        ...(this.#lastError.url === undefined ? {} : { url: this.#lastError.url }),
+        at: new Date(this.#lastError.at).toISOString(),
+      };
+    }
+    return health;
   }
 
   async #getKeySlow(alg: string, kid: string | undefined): Promise<KeyObject> {
@@ -177,15 +218,18 @@ export class RemoteKeyStore implements KeyStore {
       this.#freshUntil =
         now + effectiveMaxAge(response.headers.get('cache-control'), this.#settings.maxAgeMs);
       this.#usableUntil = this.#freshUntil + this.#settings.maxStaleMs;
+      const afterFailures = this.#failures;
       this.#failures = 0;
       this.#retryAt = 0;
       this.#lastFailure = undefined;
+      this.#lastRefreshAt = now;
       this.#emit({
         type: 'keys_refreshed',
         issuer: this.issuer,
         jwksUri,
         keyCount: set.keys.size,
         trigger,
+        ...(afterFailures > 0 ? { afterFailures } : {}),
       });
       return 'ok';
     } catch (error) {
@@ -195,12 +239,19 @@ export class RemoteKeyStore implements KeyStore {
       const backoff = Math.min(BACKOFF_BASE_MS, cooldownMs) * 2 ** Math.min(this.#failures - 1, 20);
       this.#retryAt = now + Math.min(backoff, cooldownMs);
       this.#lastFailure = error;
+      const detail = failureDetail(error);
+      const url = error instanceof FetchFailure ? error.url : undefined;
+      const metadataIssuer = error instanceof FetchFailure ? error.metadataIssuer : undefined;
+      this.#lastError = { detail, url, at: now };
       this.#emit({
         type: 'keys_refresh_failed',
         issuer: this.issuer,
         jwksUri: jwksUri ?? '',
         stale: this.#set !== undefined && now < this.#usableUntil,
-        detail: failureDetail(error),
+        detail,
+        ...(url === undefined ? {} : { url }),
+        failures: this.#failures,
+        ...(metadataIssuer === undefined ? {} : { metadataIssuer }),
       });
       return 'failed';
     }

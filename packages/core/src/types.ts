@@ -1,5 +1,6 @@
 import type { ChallengeOptions, ErrorCode, ErrorReason } from './errors.js';
 import type { IdTokenOptions } from './id-token.js';
+import type { VerifierHealth } from './readiness.js';
 
 /** The protected header of a JWS (RFC 7515 §4). */
 export interface JwtHeader {
@@ -50,7 +51,11 @@ export interface AuthContext<User = unknown> {
   user?: User;
 }
 
-/** Observability hook payloads (`onEvent`). Never contain a token. */
+/**
+ * Observability hook payloads (`onEvent`), also what the `logger` and `telemetry` options are
+ * built on. Never contain a token or a claim set; values taken from a token (`tokenIssuer`) are
+ * bounded and stripped of control characters.
+ */
 export type GatehouseEvent =
   | { type: 'discovery'; issuer: string; jwksUri: string }
   | {
@@ -59,6 +64,8 @@ export type GatehouseEvent =
       jwksUri: string;
       keyCount: number;
       trigger: 'initial' | 'max_age' | 'unknown_kid';
+      /** Present when earlier refreshes had failed: how many in a row (a recovery). */
+      afterFailures?: number;
     }
   | {
       type: 'keys_refresh_failed';
@@ -68,8 +75,24 @@ export type GatehouseEvent =
       stale: boolean;
       /** Short, safe description of the failure (status, timeout, size…). */
       detail: string;
+      /** The URL that failed: a discovery document or the JWKS. */
+      url?: string;
+      /** Failed refreshes in a row, this one included. */
+      failures?: number;
+      /** The `issuer` a discovery document named instead of the configured one (bounded). */
+      metadataIssuer?: string;
     }
-  | { type: 'token_rejected'; code: ErrorCode; reason: ErrorReason };
+  | {
+      type: 'token_rejected';
+      code: ErrorCode;
+      reason: ErrorReason;
+      /** `issuer_mismatch`: the token's `iss`, at most 200 characters, control characters removed. */
+      tokenIssuer?: string;
+      /** `issuer_mismatch`: the configured issuers. */
+      expectedIssuers?: readonly string[];
+      /** `keys_unavailable`: why the keys could not be had (safe, as in `keys_refresh_failed`). */
+      detail?: string;
+    };
 
 export type EventListener = (event: GatehouseEvent) => void;
 
@@ -102,6 +125,14 @@ export interface Verifier {
    * refused.
    */
   verifyIdToken(token: string, options: IdTokenOptions): Promise<AuthContext>;
+  /**
+   * Fetches discovery and keys of every issuer now, unless they are fresh (a warm-up at start-up,
+   * or a readiness check). Rejects with `GatehouseReadinessError` naming each issuer, the URL that
+   * failed and the cause; inside the key store's backoff after a failure, at once.
+   */
+  ready(): Promise<void>;
+  /** A snapshot per issuer for a readiness endpoint: keys loaded, last refresh, last error, stale. */
+  health(): VerifierHealth;
   /** `realm` and `resource_metadata` for `toHttpResponse`. */
   readonly challenge: ChallengeOptions;
 }

@@ -3,11 +3,14 @@ import { extractBearerToken } from './bearer.js';
 import { checkClaimRules } from './claims.js';
 import { GatehouseError, invalidToken, isGatehouseError } from './errors.js';
 import { emit } from './internal/emit.js';
+import { rejectionEvent } from './internal/refusal-event.js';
 import { verifySignature } from './internal/signature.js';
 import { keyStoreFor } from './key-stores.js';
-import { resolveOptions, type VerifierOptions } from './options.js';
+import { createObservers, observeVerifier } from './observers.js';
+import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
 import { precheck } from './precheck.js';
 import { accessTokenProfile, idTokenProfile, type Profile } from './profiles.js';
+import { healthOf, loadAll } from './readiness.js';
 import type { AuthContext, Authorization, Verifier } from './types.js';
 
 /**
@@ -21,7 +24,10 @@ import type { AuthContext, Authorization, Verifier } from './types.js';
  * a configured secret; make network requests other than discovery and JWKS of configured issuers.
  */
 export function createVerifier(options: VerifierOptions): Verifier {
-  const config = resolveOptions(options);
+  const resolved = resolveOptions(options);
+  // The user's onEvent, the logger and the telemetry behind one listener (none: undefined).
+  const { onEvent, telemetry } = createObservers(resolved);
+  const config: ResolvedOptions = { ...resolved, onEvent };
   const stores = new Map(config.issuers.map((issuer) => [issuer, keyStoreFor(config, issuer)]));
   const access = accessTokenProfile(config);
 
@@ -61,7 +67,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
             cause: error,
           },
         );
-    emit(config.onEvent, { type: 'token_rejected', code: refused.code, reason: refused.reason });
+    if (config.onEvent !== undefined) emit(config.onEvent, rejectionEvent(refused));
     return refused;
   }
 
@@ -101,7 +107,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
   }
 
-  return {
+  /** `verify`, but a cache hit is the `AuthContext` itself rather than a promise (telemetry). */
+  function verifyNow(token: string): AuthContext | Promise<AuthContext> {
+    try {
+      return cached(token) ?? run(token, access);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  const verifier: Verifier = {
     verify(token) {
       try {
         return Promise.resolve(cached(token) ?? run(token, access));
@@ -112,6 +127,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
     authenticate: (authorization) => Promise.resolve(authenticateNow(authorization)),
     authenticateNow,
     verifyIdToken: (token, idOptions) => run(token, idTokenProfile(config, idOptions)),
+    ready: () => loadAll(stores.values()),
+    health: () => healthOf(stores.values()),
     challenge: config.challenge,
   };
+  // Telemetry replaces the entry points with measured ones; without it they stay as they are.
+  if (telemetry === undefined) return verifier;
+  return telemetry.attach({
+    ...verifier,
+    ...observeVerifier(telemetry, {
+      verifyNow,
+      authenticateNow,
+      verifyIdToken: verifier.verifyIdToken,
+      cached: access.cache !== undefined,
+    }),
+  });
 }

@@ -67,6 +67,8 @@ describe('createAuthHandler', () => {
       challenge: {},
       verify: () => Promise.reject(new Error('unused')),
       verifyIdToken: () => Promise.reject(new Error('unused')),
+      ready: async () => {},
+      health: () => ({ ready: true, issuers: [] }),
       authenticate: () => {
         throw new GatehouseError('invalid_token', 'bad_signature', 'no');
       },

@@ -79,3 +79,59 @@ describe('authorizationHeader (rawHeaders)', () => {
     expect(authorizationHeader([])).toBeUndefined();
   });
 });
+
+// Cases found by mutation testing (`MUTATE=packages/core/src/bearer.ts pnpm mutate`): each kills
+// a mutant that every other test let survive. docs/security.md lists the equivalent ones.
+describe('extractBearerToken and authorizationHeader, edge cases', () => {
+  const errorOf = (authorization: string | readonly string[] | undefined) => {
+    try {
+      extractBearerToken(authorization);
+    } catch (error) {
+      return error as GatehouseError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('ignores a repeated header that holds only whitespace', () => {
+    expect(extractBearerToken(['Bearer abc', '   '])).toBe('abc');
+  });
+
+  it('finds the scheme only at the start of the value', () => {
+    for (const value of ['Basic bearer abc', 'xBearer abc', 'Token Bearer abc']) {
+      expect(errorOf(value)).toMatchObject({ code: 'unauthorized', reason: 'missing_credentials' });
+    }
+  });
+
+  it('refuses a second credential after a comma without a space', () => {
+    expect(errorOf('Bearer abc,Bearer def')).toMatchObject({
+      code: 'invalid_request',
+      reason: 'multiple_credentials',
+    });
+  });
+
+  it('names the reason and describes every refusal', () => {
+    expect(errorOf('Bearer\tabc')).toMatchObject({
+      code: 'invalid_request',
+      reason: 'malformed_header',
+    });
+    for (const value of [
+      undefined,
+      'Basic x',
+      'Bearer',
+      'Bearer\tabc',
+      'Bearer a$b',
+      'Bearer a, Bearer b',
+    ]) {
+      expect(errorOf(value).description, String(value)).toMatch(/\S/);
+    }
+  });
+
+  it('takes only the authorization header, not another 13-character one', () => {
+    expect(
+      authorizationHeader(['Cache-Control', 'no-cache', 'If-None-Match', '"x"']),
+    ).toBeUndefined();
+    expect(authorizationHeader(['Cache-Control', 'no-cache', 'authorization', 'Bearer a'])).toBe(
+      'Bearer a',
+    );
+  });
+});

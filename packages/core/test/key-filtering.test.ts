@@ -172,9 +172,12 @@ describe('static key set configuration', () => {
   });
 
   it('never builds a private key, even for a private JWK', async () => {
-    const store = storeWith();
     const published: JsonWebKey = rsa2048.privateKey.export({ format: 'jwk' });
     expect(published.d).toBeDefined();
+    const store = storeWith({ ...published, kid: 'private' });
+    // The private JWK is not turned into a key at all (not even its public half)…
+    expect(await reasonOf(store, 'RS256', 'private')).toBe('invalid_token/unknown_kid');
+    // …and what the store does serve is a public key.
     expect((await store.getKey('RS256', 'good')).type).toBe('public');
   });
 });

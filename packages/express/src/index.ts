@@ -1,4 +1,10 @@
-import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
+import type {
+  AuthContext,
+  AuthHandlerOptions,
+  ClaimRules,
+  Readiness,
+  Verifier,
+} from '@gatehouse/core';
 import {
   authorizationHeader,
   claimGuard,
@@ -7,13 +13,20 @@ import {
   type Guard,
   scopeGuard,
   whenAuthenticated,
+  withReadiness,
 } from '@gatehouse/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 export type { AuthenticatedRequest } from './types.js';
 
-/** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
-export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Request>;
+/**
+ * Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. The
+ * same name in every adapter.
+ */
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, Request>;
+
+/** @deprecated Use `GatehouseOptions`, the name every adapter uses. */
+export type RequireAuthOptions<User = unknown> = GatehouseOptions<User>;
 
 /**
  * Authenticates every request it sees with its Bearer token (RFC 6750) and sets `req.auth`.
@@ -23,13 +36,16 @@ export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Reques
  * or with `errors: 'delegate'` passed to `next(err)` after setting the challenge headers. An
  * error thrown by `resolveUser` always goes to `next(err)`, unchanged.
  *
+ * The middleware also has the verifier's `ready()` (fetch the issuers' keys now; rejects naming
+ * the URL and the cause) and `health()` (a snapshot for a readiness endpoint).
+ *
  * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
-  optionsOrVerifier: Verifier | RequireAuthOptions<User>,
-): RequestHandler {
+  optionsOrVerifier: Verifier | GatehouseOptions<User>,
+): RequestHandler & Readiness {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier);
-  return (req, res, next) => {
+  const middleware: RequestHandler = (req, res, next) => {
     whenAuthenticated(
       handler.authenticate(authorizationHeader(req.rawHeaders), req),
       (auth) => {
@@ -39,6 +55,7 @@ export function requireAuth<User = unknown>(
       (error) => fail(error, req, res, next),
     );
   };
+  return withReadiness(middleware, handler);
 }
 
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */

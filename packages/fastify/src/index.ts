@@ -1,4 +1,10 @@
-import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
+import {
+  type AuthContext,
+  type AuthHandlerOptions,
+  type ClaimRules,
+  GatehouseConfigError,
+  type Verifier,
+} from '@gatehouse/core';
 import {
   authorizationHeader,
   claimGuard,
@@ -14,24 +20,33 @@ import fp from 'fastify-plugin';
 export type { AuthenticatedRequest } from './types.js';
 
 /** Plugin options: the verifier's options (or `verifier`) plus the adapter options. */
-export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, FastifyRequest>;
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, FastifyRequest> & {
+  /**
+   * Fetch every issuer's discovery and keys during registration, so `app.ready()` (and
+   * `listen()`) fails with `GatehouseReadinessError`, naming the URL and the cause, when they
+   * cannot be had. Default `false`: keys are fetched on the first request.
+   */
+  awaitReady?: boolean;
+};
 
 /** A route-level hook, for `{ preHandler: requireScopes('a') }`. */
 export type GuardHook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, options) => {
-  const handler = createAuthHandler<unknown, FastifyRequest>(options);
-  if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
+  const { awaitReady, handlerOptions } = splitAwaitReady(options);
+  const handler = createAuthHandler<unknown, FastifyRequest>(handlerOptions);
+  if (awaitReady) await handler.ready();
+  if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined);
   // Callback style, not `async`: on a cache hit the request goes on without a promise.
   fastify.addHook('onRequest', (request, reply, done) => {
     whenAuthenticated(
       handler.authenticate(authorizationHeader(request.raw.rawHeaders), request),
       (auth) => {
-        request.auth = auth ?? null;
+        request.auth = auth;
         done();
       },
       (error) => {
-        const passOn = refuse(error, request, reply);
+        const passOn = fail(error, request, reply);
         if (passOn) done(passOn.error as Error);
       },
     );
@@ -49,6 +64,10 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
  * `setErrorHandler` after setting the challenge headers. An error thrown by `resolveUser` is
  * always thrown, unchanged. Options are validated at registration.
  *
+ * With `awaitReady: true` the issuers' keys are fetched during registration and `app.ready()`
+ * fails when they cannot be had. For a readiness endpoint, create the verifier yourself
+ * (`createVerifier`), pass it as `{ verifier }` and answer with `verifier.health()`.
+ *
  * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
  */
 export const gatehouse = fp(plugin, { fastify: '5.x', name: '@gatehouse/fastify' });
@@ -64,29 +83,41 @@ export const requireAnyScope = (...scopes: string[]): GuardHook =>
 export const requireClaims = (rules: ClaimRules): GuardHook => toHook(claimGuard(rules));
 
 /**
- * `request.auth`, typed with your user type; `undefined` (like the other adapters) where the
- * request was not authenticated.
+ * `request.auth`, typed with your user type; `undefined` where the request was not
+ * authenticated.
  */
 export const getAuth = <User = unknown>(request: FastifyRequest): AuthContext<User> | undefined =>
-  (request.auth ?? undefined) as AuthContext<User> | undefined;
+  request.auth as AuthContext<User> | undefined;
 
 const toHook =
   (guard: Guard): GuardHook =>
   async (request, reply) => {
     try {
-      guard(request.auth ?? undefined, request);
+      guard(request.auth, request);
     } catch (error) {
-      const passOn = refuse(error, request, reply);
+      const passOn = fail(error, request, reply);
       if (passOn) throw passOn.error;
       return reply;
     }
   };
 
+/** `awaitReady` is this adapter's own option; a `Verifier` is passed on untouched (not copied). */
+function splitAwaitReady(options: Verifier | GatehouseOptions) {
+  if (typeof (options as Verifier).authenticate === 'function' || !('awaitReady' in options)) {
+    return { awaitReady: false, handlerOptions: options };
+  }
+  const { awaitReady, ...handlerOptions } = options;
+  if (awaitReady !== undefined && typeof awaitReady !== 'boolean') {
+    throw new GatehouseConfigError([{ path: 'awaitReady', message: 'must be a boolean' }]);
+  }
+  return { awaitReady: awaitReady === true, handlerOptions };
+}
+
 /**
  * Sends the refusal and returns `undefined`, or (delegated) sets its headers and returns the
  * error for Fastify's error handling.
  */
-function refuse(
+function fail(
   error: unknown,
   request: FastifyRequest,
   reply: FastifyReply,

@@ -1,4 +1,10 @@
-import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
+import type {
+  AuthContext,
+  AuthHandlerOptions,
+  ClaimRules,
+  Readiness,
+  Verifier,
+} from '@gatehouse/core';
 import {
   authorizationHeader,
   claimGuard,
@@ -7,13 +13,20 @@ import {
   type Guard,
   scopeGuard,
   whenAuthenticated,
+  withReadiness,
 } from '@gatehouse/core/adapter';
 import type { Context, Middleware } from 'koa';
 
 export type { AuthenticatedContext } from './types.js';
 
-/** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
-export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Context>;
+/**
+ * Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. The
+ * same name in every adapter.
+ */
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, Context>;
+
+/** @deprecated Use `GatehouseOptions`, the name every adapter uses. */
+export type RequireAuthOptions<User = unknown> = GatehouseOptions<User>;
 
 /**
  * Authenticates every request it sees with its Bearer token (RFC 6750) and sets
@@ -23,14 +36,17 @@ export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Contex
  * or with `errors: 'delegate'` thrown to your error middleware after setting the challenge
  * headers. An error thrown by `resolveUser` is always re-thrown, unchanged.
  *
+ * The middleware also has the verifier's `ready()` (fetch the issuers' keys now; rejects naming
+ * the URL and the cause) and `health()` (a snapshot for a readiness endpoint).
+ *
  * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
-  optionsOrVerifier: Verifier | RequireAuthOptions<User>,
-): Middleware {
+  optionsOrVerifier: Verifier | GatehouseOptions<User>,
+): Middleware & Readiness {
   const handler = createAuthHandler<User, Context>(optionsOrVerifier);
   // Not `async`: on a cache hit the request goes on to `next()` without an extra promise.
-  return (ctx, next) =>
+  const middleware: Middleware = (ctx, next) =>
     whenAuthenticated<User, unknown>(
       handler.authenticate(authorizationHeader(ctx.req.rawHeaders), ctx),
       (auth) => {
@@ -39,6 +55,7 @@ export function requireAuth<User = unknown>(
       },
       (error) => fail(error, ctx),
     );
+  return withReadiness(middleware, handler);
 }
 
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */

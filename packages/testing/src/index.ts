@@ -4,6 +4,14 @@ export { SUPPORTED_ALGORITHMS } from './keys.js';
 export { DEFAULT_CLIENT_ID, DEFAULT_SUBJECT } from './mint.js';
 export { TEST_ISSUER_DEFAULTS } from './options.js';
 export type {
+  CheckProtectedRouteOptions,
+  CheckResult,
+  ProtectedRouteReport,
+} from './route-check.js';
+export { checkProtectedRoute } from './route-check.js';
+export type { CheckCategory, Expectation } from './route-check-types.js';
+export type { RequestListener, RouteTarget } from './route-target.js';
+export type {
   Alg,
   DiscoveryMode,
   Fault,

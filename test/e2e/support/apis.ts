@@ -92,16 +92,20 @@ async function startFastify(options: VerifierOptions, scope: string): Promise<Ru
 
 /**
  * Starts the three APIs with the same verifier options. Each adapter builds its own verifier;
- * the JWKS cache is per issuer and shared by the process, as in a real multi-API service.
+ * the JWKS cache is per issuer (and key-fetch settings) and shared by the process, as in a real
+ * multi-API service. `perFramework` adds options to one API: different `keyFetch` settings give
+ * it a key store of its own.
  */
 export async function startApis(
   options: VerifierOptions,
   scope: string,
+  perFramework: Partial<Record<Framework, Partial<VerifierOptions>>> = {},
 ): Promise<Record<Framework, RunningApi>> {
+  const of = (framework: Framework) => ({ ...options, ...perFramework[framework] });
   const [expressApi, koaApi, fastifyApi] = await Promise.all([
-    startExpress(options, scope),
-    startKoa(options, scope),
-    startFastify(options, scope),
+    startExpress(of('express'), scope),
+    startKoa(of('koa'), scope),
+    startFastify(of('fastify'), scope),
   ]);
   return { express: expressApi, koa: koaApi, fastify: fastifyApi };
 }

@@ -12,11 +12,21 @@ export class FetchFailure extends Error {
   readonly detail: string;
   /** HTTP status, when the server answered. */
   readonly status: number | undefined;
+  /** The URL that failed (discovery document or JWKS), for operators' logs. */
+  readonly url: string | undefined;
+  /** The `issuer` a discovery document named instead of the configured one (bounded). */
+  readonly metadataIssuer: string | undefined;
 
-  constructor(detail: string, status?: number) {
+  constructor(
+    detail: string,
+    status?: number,
+    context: { url?: string | undefined; metadataIssuer?: string | undefined } = {},
+  ) {
     super(detail);
     this.detail = detail;
     this.status = status;
+    this.url = context.url;
+    this.metadataIssuer = context.metadataIssuer;
   }
 }
 
@@ -56,8 +66,20 @@ export function urlProblem(url: string, allowInsecureRequests: boolean): string 
   return 'http: is only allowed for loopback hosts';
 }
 
-/** GET `url` as JSON within the caller's budget and size cap. Rejects with `FetchFailure` only. */
+/**
+ * GET `url` as JSON within the caller's budget and size cap. Rejects with `FetchFailure` only,
+ * whose `url` is this one.
+ */
 export async function fetchJson(url: string, options: FetchJsonOptions): Promise<JsonResponse> {
+  try {
+    return await fetchJsonFrom(url, options);
+  } catch (error) {
+    const failure = error as FetchFailure;
+    throw new FetchFailure(failure.detail, failure.status, { url });
+  }
+}
+
+async function fetchJsonFrom(url: string, options: FetchJsonOptions): Promise<JsonResponse> {
   const problem = urlProblem(url, options.allowInsecureRequests);
   if (problem !== undefined) throw new FetchFailure(`refused URL: ${problem}`);
   let response: Response;

@@ -1,6 +1,6 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerifier } from '../../src/verify.js';
+import { warmVerifier } from './support.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ describe('a sender-constrained token presented as Bearer', () => {
     ],
     ['with any cnf member', {}],
   ])('is refused: %s, on first sight and after the same token was cached', async (_, cnf) => {
-    const verifier = createVerifier({ issuer: issuer.url, audience: issuer.audience });
+    const verifier = await warmVerifier(issuer);
     const bound = await issuer.mint({ cnf });
     for (let i = 0; i < 3; i++) {
       await expect(verifier.authenticate(`Bearer ${bound}`)).rejects.toMatchObject({

@@ -1,7 +1,7 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier } from '../../src/verify.js';
-import { b64, expectRefused, validClaims } from './support.js';
+import { b64, expectRefused, validClaims, warmVerifier } from './support.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -9,12 +9,12 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-const verifier = () => createVerifier({ issuer: issuer.url, audience: issuer.audience });
+const verifier = () => warmVerifier(issuer);
 
 describe('forms other than a compact JWS JWT', () => {
   it('refuses a five-part JWE', async () => {
     await expectRefused(
-      verifier(),
+      await verifier(),
       `${b64({ alg: 'RSA-OAEP', enc: 'A256GCM' })}.a.b.c.d`,
       'unsupported_serialization',
     );
@@ -25,7 +25,7 @@ describe('forms other than a compact JWS JWT', () => {
       payload: b64(validClaims(issuer)),
       signatures: [{ protected: b64({ alg: 'RS256' }), signature: 'AA' }],
     });
-    await expectRefused(verifier(), json, 'unsupported_serialization');
+    await expectRefused(await verifier(), json, 'unsupported_serialization');
   });
 
   it.each([
@@ -41,13 +41,13 @@ describe('forms other than a compact JWS JWT', () => {
     ['alg missing', `${b64({ typ: 'at+jwt' })}.${b64({})}.AA`],
     ['alg not a string', `${b64({ alg: ['RS256'] })}.${b64({})}.AA`],
   ])('refuses %s as malformed', async (_name, token) => {
-    await expectRefused(verifier(), token, 'malformed_token');
+    await expectRefused(await verifier(), token, 'malformed_token');
   });
 
   it('refuses crit parameters and b64: false (RFC 7515 §4.1.11, RFC 7797)', async () => {
     const kid = issuer.keys[0]!.kid;
     await expectRefused(
-      verifier(),
+      await verifier(),
       await issuer.sign(
         { alg: 'RS256', typ: 'at+jwt', kid, crit: ['exp'], exp: 1 },
         validClaims(issuer),
@@ -55,7 +55,7 @@ describe('forms other than a compact JWS JWT', () => {
       'unsupported_header',
     );
     await expectRefused(
-      verifier(),
+      await verifier(),
       await issuer.sign(
         { alg: 'RS256', typ: 'at+jwt', kid, b64: false, crit: ['b64'] },
         validClaims(issuer),
@@ -65,9 +65,10 @@ describe('forms other than a compact JWS JWT', () => {
   });
 
   it('refuses an oversize token before decoding it, with no key request', async () => {
+    const warm = await verifier();
     issuer.resetCounters();
     const big = await issuer.mint({ padding: 'x'.repeat(9000) });
-    await expectRefused(verifier(), big, 'token_too_large');
+    await expectRefused(warm, big, 'token_too_large');
     expect(issuer.requests.total).toBe(0);
     await expect(
       createVerifier({
@@ -76,12 +77,12 @@ describe('forms other than a compact JWS JWT', () => {
         maxTokenLength: 16_384,
       }).verify(big),
     ).resolves.toBeDefined();
-    await expectRefused(verifier(), 'a'.repeat(1_000_000), 'token_too_large');
+    await expectRefused(warm, 'a'.repeat(1_000_000), 'token_too_large');
   });
 
   it('refuses a kid that is not a string', async () => {
     await expectRefused(
-      verifier(),
+      await verifier(),
       await issuer.sign({ alg: 'RS256', typ: 'at+jwt', kid: 7 }, validClaims(issuer), {
         kid: issuer.keys[0]!.kid,
       }),

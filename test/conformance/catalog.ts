@@ -1,0 +1,217 @@
+import { it } from 'vitest';
+
+/**
+ * The AuthPlane OAuth SDK conformance catalog (Apache-2.0), which these tests translate. Only
+ * case ids are referenced here; the catalog's own text stays in the catalog.
+ */
+export const CATALOG = Object.freeze({
+  id: 'oauth-sdk-conformance-catalog',
+  repository: 'AuthPlane/conformance',
+  file: 'oauth-sdk-conformance-catalog.yaml',
+  version: '2026-04-22',
+  commit: 'b8ae5ccb13597a253dc049c74655dd0cfd341803',
+});
+
+/**
+ * - `pass`: the catalog's expectation holds with the default configuration (or the
+ *   configuration the case describes, e.g. its clock skew).
+ * - `deviation`: deliberately different by default; `note` gives the reason and the option that
+ *   makes the case pass.
+ * - `not_supported`: the feature is not implemented yet; the test asserts what happens today.
+ */
+export type CaseStatus = 'pass' | 'deviation' | 'not_supported';
+
+export interface CaseEntry {
+  status: CaseStatus;
+  /** One line, our words: how Gatehouse meets the case, or why not. */
+  note: string;
+}
+
+const DPOP =
+  'not supported: DPoP (RFC 9449) is not implemented yet; the DPoP scheme is refused as no Bearer credential (401)';
+const PRM =
+  'not supported: no protected resource metadata document (RFC 9728) is served yet; the challenge can carry resource_metadata';
+const INTROSPECTION =
+  'not supported: no token introspection (RFC 7662); createVerifier refuses an introspection option';
+
+/** Every case of the catalog that applies to a resource server, with our status. */
+export const CASES = {
+  // sdk-client.discovery: the verifier discovers its issuer's keys
+  'rfc8414-metadata-issuer-must-match-configured-issuer': {
+    status: 'pass',
+    note: 'refused (503, keys_unavailable) at the first token: no network at construction',
+  },
+  'rfc8414-jwks-uri-required-for-jwt-validation': {
+    status: 'pass',
+    note: 'metadata without jwks_uri: 503, keys_unavailable',
+  },
+  'rfc8414-metadata-must-contain-issuer': {
+    status: 'pass',
+    note: 'metadata without issuer: 503, keys_unavailable',
+  },
+  'rfc8414-jwks-uri-must-be-absolute-https-url': {
+    status: 'pass',
+    note: 'relative or non-https jwks_uri (http only for loopback): 503',
+  },
+  'rfc8414-jwks-uri-rotation-must-reconfigure-jwks-cache': {
+    status: 'deviation',
+    note: 'the discovered jwks_uri is kept until it answers 404/410 (then rediscovered) or maxStale passes; metadata is not refetched while it works',
+  },
+  'rfc8414-discovery-url-must-insert-well-known-before-issuer-path': {
+    status: 'pass',
+    note: 'OIDC location first, then RFC 8414 §3.1 /.well-known/oauth-authorization-server/<path>',
+  },
+  // sdk-verifier.jwt and sdk-verifier.jwks
+  'rfc9068-valid-at-jwt-must-verify': { status: 'pass', note: 'accepted' },
+  'rfc9068-typ-must-be-at-jwt': {
+    status: 'deviation',
+    note: "default typ 'lenient' accepts JWT (most providers do not issue RFC 9068 tokens) but refuses JWTs with ID-token claims; typ: 'strict' refuses it",
+  },
+  'rfc9068-issuer-must-match': { status: 'pass', note: 'issuer_mismatch' },
+  'rfc9068-audience-must-match-resource': { status: 'pass', note: 'audience_mismatch' },
+  'rfc9068-required-claims-must-be-enforced': {
+    status: 'deviation',
+    note: 'iss, exp, aud always required; sub, client_id, iat, jti only with requiredClaims (most providers omit some of them)',
+  },
+  'rfc9068-token-header-must-contain-kid': {
+    status: 'deviation',
+    note: 'a token without kid is accepted when exactly one published key fits its alg; ambiguous_key otherwise',
+  },
+  'rfc9068-iat-future-must-be-rejected-beyond-leeway': { status: 'pass', note: 'issued_in_future' },
+  'rfc9068-nbf-must-be-honored-when-present': { status: 'pass', note: 'not_yet_valid' },
+  'rfc8725-allowed-jwt-algorithms-must-be-restricted': {
+    status: 'pass',
+    note: 'none never; HS* refused at verify, and at construction without a secret',
+  },
+  'rfc8725-kid-must-resolve-through-jwks-with-single-refresh-on-miss': {
+    status: 'pass',
+    note: 'one refetch per cooldown, then unknown_kid',
+  },
+  'rfc8725-jwk-selection-must-honor-use-key-ops-and-alg': {
+    status: 'pass',
+    note: 'keys with use enc, key_ops without verify or another alg are never candidates',
+  },
+  'rfc8707-verifier-must-accept-resource-when-present-in-aud-array': {
+    status: 'pass',
+    note: 'accepted',
+  },
+  'rfc9068-token-header-must-contain-alg': { status: 'pass', note: 'malformed_token' },
+  'rfc9068-signature-failure-must-reject-token': { status: 'pass', note: 'bad_signature' },
+  'rfc9068-expiration-and-clock-skew-must-be-enforced': {
+    status: 'pass',
+    note: 'clockTolerance: 30 gives exactly the four outcomes',
+  },
+  // sdk-verifier.revocation
+  'rfc7662-verifier-active-false-must-reject-token': {
+    status: 'not_supported',
+    note: INTROSPECTION,
+  },
+  'rfc7662-introspection-fail-open-policy-must-be-explicitly-tested': {
+    status: 'not_supported',
+    note: INTROSPECTION,
+  },
+  // sdk-verifier.dpop.inbound
+  'rfc9449-dpop-proof-header-typ-must-be-dpop-jwt': { status: 'not_supported', note: DPOP },
+  'rfc9449-inbound-dpop-proof-must-validate-method-url-and-binding': {
+    status: 'not_supported',
+    note: DPOP,
+  },
+  'rfc9449-bearer-token-with-request-context-and-no-proof-must-still-verify-as-bearer': {
+    status: 'pass',
+    note: 'an unbound Bearer token is accepted',
+  },
+  'rfc9449-dpop-bound-token-with-request-context-and-no-proof-must-be-rejected-via-main-verify-path':
+    {
+      status: 'pass',
+      note: 'a token with cnf under Bearer is refused: invalid_token, sender_constrained',
+    },
+  'rfc9449-dpop-replay-must-be-detected': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-method-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-url-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-htu-must-be-normalized-before-comparison': {
+    status: 'not_supported',
+    note: DPOP,
+  },
+  'rfc9449-dpop-proof-htm-must-be-case-sensitive': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-replay-store-must-evict-expired-entries': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-inbound-nonce-must-be-validated-when-required': {
+    status: 'not_supported',
+    note: DPOP,
+  },
+  'rfc9449-dpop-proof-exp-must-be-enforced-when-present': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-must-carry-public-jwk': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-jwk-must-not-include-private-key-material': {
+    status: 'not_supported',
+    note: DPOP,
+  },
+  'rfc9449-dpop-proof-alg-must-be-supported-asymmetric': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-iat-must-not-be-in-the-future-beyond-leeway': {
+    status: 'not_supported',
+    note: DPOP,
+  },
+  'rfc9449-dpop-proof-must-not-be-too-old': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-required-when-validating-dpop-bound-token': {
+    status: 'not_supported',
+    note: DPOP,
+  },
+  'rfc9449-dpop-binding-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-ath-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-bound-token-must-contain-cnf-jkt': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-validation-must-not-skip-binding-when-access-token-is-provided': {
+    status: 'not_supported',
+    note: DPOP,
+  },
+  'rfc9449-verifier-must-reject-bearer-only-token-when-resource-requires-dpop': {
+    status: 'not_supported',
+    note: 'not supported: no dpop option yet; createVerifier refuses one',
+  },
+  'rfc9449-verifier-must-reject-dpop-bound-token-when-resource-does-not-support-dpop': {
+    status: 'pass',
+    note: 'a token with cnf under Bearer is refused, invalid_token',
+  },
+  'rfc9449-verifier-must-reject-dpop-proof-when-access-token-is-not-dpop-bound': {
+    status: 'not_supported',
+    note: 'not supported: a DPoP header next to a Bearer token is not read, so the token is accepted',
+  },
+  // sdk-resource-metadata
+  'rfc9728-prm-must-contain-required-fields': { status: 'not_supported', note: PRM },
+  'rfc9728-prm-authorization-servers-must-list-the-issuer': { status: 'not_supported', note: PRM },
+  'rfc9728-prm-supported-bearer-methods-should-be-stable': { status: 'not_supported', note: PRM },
+  'rfc9728-well-known-path-must-derive-from-resource-uri': { status: 'not_supported', note: PRM },
+  'rfc9728-prm-dpop-fields-should-be-advertised-when-dpop-is-supported': {
+    status: 'not_supported',
+    note: PRM,
+  },
+  'rfc9728-prm-must-advertise-dpop-required-when-resource-requires-dpop': {
+    status: 'not_supported',
+    note: PRM,
+  },
+  // sdk-verifier.claims
+  'authplane-agent-id-must-be-exposed-as-first-class-field': {
+    status: 'not_supported',
+    note: 'not supported: AuthPlane-specific claim, read auth.claims.agent_id',
+  },
+  'authplane-agent-chain-must-be-exposed-as-first-class-field': {
+    status: 'not_supported',
+    note: 'not supported: AuthPlane-specific claim, read auth.claims.agent_chain',
+  },
+  'authplane-nbf-must-be-exposed-as-typed-field-on-verified-claims': {
+    status: 'deviation',
+    note: 'nbf is in auth.claims.nbf (a number when present, absent otherwise), not a separate field defaulting to 0',
+  },
+  // sdk-verifier.error-response
+  'rfc6750-error-response-realm-should-be-included': {
+    status: 'pass',
+    note: 'realm option: every Bearer challenge carries it',
+  },
+  'rfc6750-error-response-must-map-error-codes': {
+    status: 'pass',
+    note: 'toHttpResponse: invalid_token / insufficient_scope (the DPoP scheme part awaits DPoP)',
+  },
+} as const satisfies Record<string, CaseEntry>;
+
+export type CaseId = keyof typeof CASES;
+
+/** One test per catalog case, named by its id (test/conformance/report.test.ts checks that). */
+export const caseIt = (id: CaseId, test: () => Promise<void> | void, timeout?: number) =>
+  it(id, test, timeout);
