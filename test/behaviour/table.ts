@@ -297,7 +297,7 @@ export const ROWS: readonly Row[] = [
     expect: invalidToken('token_too_large'),
   },
   // Node's http server refuses headers over 16 KiB itself (431) before any middleware runs.
-  { name: '100 KB header → 431 from Node, never 500', token: 'huge', expect: { status: 431 } },
+  { name: '32 KB header → 431 from Node, never 500', token: 'huge', expect: { status: 431 } },
   // RFC 6750 §3.1 insufficient_scope, per-route guards
   { name: 'requireScopes with the scope → 200', route: 'scoped', token: 'scoped', expect: ok },
   {
