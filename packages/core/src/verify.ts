@@ -107,8 +107,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     try {
       // The usual spelling needs no parsing: a cached token is a valid b64token by construction.
+      let missed: string | undefined;
       if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
-        const hit = cached(authorization.slice(7));
+        missed = authorization.slice(7);
+        const hit = cached(missed);
         if (hit !== undefined) return hit;
       }
       let token: string;
@@ -117,7 +119,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
       } catch (error) {
         throw refusal(error);
       }
-      return cached(token) ?? run(token, access);
+      // Another spelling (`bearer`, more spaces) may name a cached token; the usual one missed.
+      return (token === missed ? undefined : cached(token)) ?? run(token, access);
     } catch (error) {
       return Promise.reject(error);
     }
