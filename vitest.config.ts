@@ -6,9 +6,16 @@ import { defineConfig } from 'vitest/config';
 const src = (name: string) =>
   fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 
+// No loader hook (`--import tsx`, …) may reach a test worker: one once deadlocked a worker at
+// start-up. Workers inherit this process's environment, so an inherited NODE_OPTIONS stops here.
+delete process.env['NODE_OPTIONS'];
+
 export default defineConfig({
   resolve: {
     alias: {
+      '@gatehouse/core/adapter': fileURLToPath(
+        new URL('./packages/core/src/adapter.ts', import.meta.url),
+      ),
       '@gatehouse/core': src('core'),
       '@gatehouse/testing': src('testing'),
       '@gatehouse/express': src('express'),

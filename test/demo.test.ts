@@ -13,6 +13,8 @@ const STARTUP_MS = 90_000;
 interface Step {
   title: string;
   expectedStatus: number;
+  /** What the guide prints after the status: a JSON body, a challenge, or words. */
+  printed: string;
   curl: string;
 }
 
@@ -81,10 +83,48 @@ function parseGuide(text: string): Step[] {
   lines.forEach((line, index) => {
     const title = /^# \d+\. (.+)$/.exec(line)?.[1];
     if (title === undefined) return;
-    const expected = /^#\s+→ (\d{3})\b/.exec(lines[index + 1] ?? '')?.[1];
-    parsed.push({ title, expectedStatus: Number(expected), curl: lines[index + 2] ?? '' });
+    const expected = /^#\s+→ (\d{3})\b ?(.*)$/.exec(lines[index + 1] ?? '');
+    parsed.push({
+      title,
+      expectedStatus: Number(expected?.[1]),
+      printed: expected?.[2] ?? '',
+      curl: lines[index + 2] ?? '',
+    });
   });
   return parsed;
+}
+
+/**
+ * Checks an answer against what the guide prints for it: a JSON body, where `"..."` stands for
+ * any value, `[...]` for any array and a closing `,...}` for more fields (otherwise the fields
+ * are exactly those printed); or a `WWW-Authenticate` challenge, where `"..."` is any value.
+ */
+function expectAsPrinted(step: Step, answer: Answer): void {
+  const { printed, title } = step;
+  if (printed.startsWith('{')) {
+    const json = printed.slice(0, printed.lastIndexOf('}') + 1);
+    const template = JSON.parse(
+      json.replaceAll('[...]', '"[...]"').replace(/,\.\.\.\}$/, ',"...":"..."}'),
+    ) as Record<string, unknown>;
+    const { '...': more, ...fields } = template;
+    if (more === undefined)
+      expect(Object.keys(answer.body).sort(), title).toEqual(Object.keys(fields).sort());
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === '...') expect(answer.body, title).toHaveProperty([key]);
+      else if (value === '[...]') expect(Array.isArray(answer.body[key]), title).toBe(true);
+      else expect(answer.body[key], `${title}: ${key}`).toEqual(value);
+    }
+  } else if (printed.startsWith('WWW-Authenticate: ')) {
+    const challenge = parseChallenge(
+      printed.slice('WWW-Authenticate: '.length).split(' (')[0] ?? '',
+    );
+    expect(answer.challenge?.scheme, title).toBe(challenge?.scheme);
+    for (const [key, value] of Object.entries(challenge?.params ?? {})) {
+      if (value === '...') expect(answer.challenge?.params, title).toHaveProperty([key]);
+      else expect(answer.challenge?.params[key], `${title}: ${key}`).toBe(value);
+    }
+    expect(answer.challenge?.params['error'], title).toBe(challenge?.params['error']);
+  }
 }
 
 beforeAll(async () => {
@@ -134,6 +174,8 @@ describe('pnpm demo', () => {
     expect(issuerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(steps).toHaveLength(13);
     for (const step of steps) expect(step.curl.startsWith('curl '), step.title).toBe(true);
+    // Every printed JSON body and challenge is checked against the real answer below.
+    expect(steps.filter((step) => /^[{W]/.test(step.printed)).length).toBeGreaterThanOrEqual(8);
   });
 
   it('answers each printed request as the guide says', async () => {
@@ -141,6 +183,7 @@ describe('pnpm demo', () => {
     for (const step of steps) {
       const answer = await runCurl(step.curl);
       expect(answer.status, step.title).toBe(step.expectedStatus);
+      expectAsPrinted(step, answer);
       answers.push(answer);
     }
     const [health, me, meAgain, accounts, transfer, badTransfer, noScope, expired, anonymous] =
@@ -241,4 +284,45 @@ describe('pnpm demo', () => {
     expect(code).toBe(0);
     expect(output).toContain('SIGTERM: stopping the demo.');
   });
+});
+
+describe('npm run demo', () => {
+  it(
+    'stops quietly with status 0 on Ctrl+C (SIGINT to the whole process group)',
+    async () => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PORT: '0',
+        TSX_TSCONFIG_PATH: `${root}tsconfig.test.json`,
+      };
+      delete env['DATABASE_URL'];
+      // As a terminal runs it: its own process group, which Ctrl+C signals as a whole.
+      const npm = spawn('npm', ['run', 'demo', '--', '--no-setup'], {
+        cwd: root,
+        env,
+        detached: true,
+      });
+      let text = '';
+      npm.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      npm.stderr.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      const exited = once(npm, 'exit');
+      try {
+        await expect
+          .poll(() => text, { timeout: STARTUP_MS, interval: 200 })
+          .toContain('Press Ctrl+C to stop.');
+        process.kill(-(npm.pid ?? 0), 'SIGINT');
+        const [code, signal] = await exited;
+        expect({ code, signal }).toEqual({ code: 0, signal: null });
+        expect(text).toContain('SIGINT: stopping the demo.');
+        expect(text).not.toMatch(/ERR_PNPM|npm error|ELIFECYCLE/);
+      } finally {
+        if (npm.exitCode === null) process.kill(-(npm.pid ?? 0), 'SIGKILL');
+      }
+    },
+    STARTUP_MS + 30_000,
+  );
 });

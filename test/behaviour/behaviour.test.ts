@@ -6,6 +6,23 @@ import { parseChallenge } from './challenge.js';
 import { createFixture, type Fixture, REALM, TOKENS } from './fixture.js';
 import { ROWS, type Row } from './table.js';
 
+// The "guard without requireAuth" row makes Gatehouse emit its process warning on purpose. It
+// is captured here and asserted below, so the output carries no warning a reader must ignore;
+// any other warning is emitted as usual.
+const GUARD_WARNING = 'GATEHOUSE_GUARD_WITHOUT_AUTH';
+const guardWarnings: string[] = [];
+const emitWarning = process.emitWarning.bind(process);
+beforeAll(() => {
+  vi.spyOn(process, 'emitWarning').mockImplementation(((warning, options, ...rest) => {
+    if (typeof options === 'object' && options?.code === GUARD_WARNING) {
+      guardWarnings.push(String(warning));
+    } else {
+      (emitWarning as (...args: unknown[]) => void)(warning, options, ...rest);
+    }
+  }) as typeof process.emitWarning);
+});
+afterAll(() => vi.restoreAllMocks());
+
 // One table (table.ts), every framework: the same request must get the same answer.
 describe.each(FRAMEWORKS)('$name', ({ start }) => {
   let fixture: Fixture;
@@ -52,6 +69,13 @@ describe.each(FRAMEWORKS)('$name', ({ start }) => {
         fixture.issuer.setFault(null);
       }
     }
+  });
+});
+
+describe('process warnings', () => {
+  it('the guard-without-auth row raised its warning once per process, naming the fix', () => {
+    expect(guardWarnings).toHaveLength(1);
+    expect(guardWarnings[0]).toMatch(/ran before requireAuth\(\).*Put requireAuth\(\)/);
   });
 });
 

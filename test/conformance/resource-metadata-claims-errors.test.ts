@@ -1,5 +1,6 @@
 import * as core from '@gatehouse/core';
-import { createVerifier, GatehouseConfigError, scopeGuard, toHttpResponse } from '@gatehouse/core';
+import { createVerifier, GatehouseConfigError, toHttpResponse } from '@gatehouse/core';
+import { scopeGuard } from '@gatehouse/core/adapter';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type CaseId, caseIt } from './catalog.js';

@@ -17,6 +17,7 @@ import {
   signIn,
   type UserTokens,
 } from './support/client.js';
+import { capturedWarnings, EXPECTED_PROVIDER_WARNINGS } from './support/expected-warnings.js';
 import {
   API_RESOURCE,
   OTHER_RESOURCE,
@@ -145,5 +146,17 @@ describe('oidc-provider tokens under typ "strict" and all RFC 9068 claims requir
     });
     const auth = await verifier.verifyIdToken(user.idToken, { clientId: provider.client.id });
     expect(auth.subject).toBe(USER);
+  });
+});
+
+describe("oidc-provider's own start-up notices", () => {
+  it('are the expected ones, captured instead of printed (expected-warnings.ts)', () => {
+    const warnings = capturedWarnings();
+    const seen = (pattern: RegExp) => warnings.some((warning) => pattern.test(warning));
+    expect(seen(EXPECTED_PROVIDER_WARNINGS.memoryAdapter)).toBe(true);
+    // oidc-provider 9 supports Node 22 LTS (Jod) and later; on Node 20 (Iron) it says so.
+    const lts = process.release.lts;
+    const supported = typeof lts === 'string' && lts.charCodeAt(0) >= 'J'.charCodeAt(0);
+    expect(seen(EXPECTED_PROVIDER_WARNINGS.runtime)).toBe(!supported);
   });
 });

@@ -30,7 +30,7 @@ export function guideSteps({ apiUrl, tokenEndpoint, tokens, client }: GuideInput
   return [
     {
       title: 'Public health check, no token',
-      expect: '200 {"status":"ok"}',
+      expect: '200 {"status":"ok","database":"..."}',
       curl: `curl -s -i ${api('/health')}`,
     },
     {

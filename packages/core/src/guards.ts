@@ -1,7 +1,8 @@
 import { type ClaimRules, matchesRule } from './claims.js';
+import { GatehouseConfigError } from './config-error.js';
 import { GatehouseError } from './errors.js';
 import { settingsOf, warnGuardWithoutAuth } from './internal/request-state.js';
-import { claimRules, GatehouseConfigError, parseOrThrow } from './options.js';
+import { claimRules, parseOrThrow } from './options.js';
 import { hasAnyScope, hasScopes } from './scopes.js';
 import type { AuthContext } from './types.js';
 

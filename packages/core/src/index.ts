@@ -1,7 +1,11 @@
 export type { Algorithm } from './algorithms.js';
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
-export { authorizationHeader, extractBearerToken } from './bearer.js';
+export { isClientCredentials } from './auth-context.js';
+export type { AdapterOptions, AuthHandlerOptions } from './auth-handler.js';
+export { extractBearerToken } from './bearer.js';
 export type { ClaimRule, ClaimRules } from './claims.js';
+export { GatehouseConfigError } from './config-error.js';
+export { DEFAULTS } from './defaults.js';
 export type { Duration } from './duration.js';
 export type {
   ChallengeOptions,
@@ -11,13 +15,17 @@ export type {
   HttpErrorResponse,
 } from './errors.js';
 export { GatehouseError, isGatehouseError, toHttpResponse } from './errors.js';
-export * from './guards.js';
 export type { IdTokenOptions } from './id-token.js';
-export * from './middleware.js';
 export type { VerifierOptions } from './options.js';
-export { DEFAULTS, GatehouseConfigError } from './options.js';
 export { extractScopes, hasAnyScope, hasScopes } from './scopes.js';
-export type { AuthContext, EventListener, GatehouseEvent, JwtClaims, JwtHeader } from './types.js';
+export type {
+  AuthContext,
+  Authorization,
+  EventListener,
+  GatehouseEvent,
+  JwtClaims,
+  JwtHeader,
+  Verifier,
+} from './types.js';
 export * from './users.js';
-export type { Verifier } from './verify.js';
-export { createVerifier, isClientCredentials } from './verify.js';
+export { createVerifier } from './verify.js';

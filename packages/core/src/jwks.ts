@@ -10,6 +10,8 @@
  * refresh; reject a promise nobody awaits; call an event listener in a way that can break it.
  */
 import type { KeyObject } from 'node:crypto';
+import { GatehouseConfigError } from './config-error.js';
+import { DEFAULTS } from './defaults.js';
 import {
   AMBIGUOUS,
   ambiguousKeyError,
@@ -19,8 +21,7 @@ import {
   KeySetError,
   noKeyError,
 } from './internal/key-import.js';
-import { RemoteKeyStore } from './internal/remote-key-store.js';
-import { DEFAULTS, GatehouseConfigError } from './options.js';
+import { RemoteKeyStore } from './remote-key-store.js';
 import type { EventListener } from './types.js';
 
 /** Tuning of remote key retrieval; all durations in milliseconds (converted from options). */
@@ -79,8 +80,6 @@ export interface KeyStore {
    * Otherwise `undefined`, and the caller asks `getKey`. Spares the common case a promise.
    */
   keyNow(alg: string, kid: string | undefined): KeyObject | undefined;
-  /** Synchronous: is `key` still in the current key set? Used to invalidate cached verifications. */
-  isCurrent(key: KeyObject): boolean;
 }
 
 /** What `getRemoteKeyStore` needs: the issuer, the settings and optionally a fixed `jwksUri`. */
@@ -138,7 +137,7 @@ export function getRemoteKeyStore(options: RemoteKeyStoreOptions): KeyStore {
 
 /**
  * A fixed key set given in configuration (`keys` option): no network. Same filtering as remote
- * sets. Throws a `TypeError` (message starting `keys:`) when the set is malformed, holds more than
+ * sets. Throws `GatehouseConfigError` (path `keys`) when the set is malformed, holds more than
  * `maxKeys` entries or no usable verification key — a configuration error, found at startup.
  *
  * Does not: fetch, refresh or expire anything; retry an unknown `kid` (it is `invalid_token`).
@@ -170,6 +169,5 @@ export function createStaticKeyStore(
       const key = findKey(set, alg, kid);
       return key === AMBIGUOUS ? undefined : key;
     },
-    isCurrent: (key) => set.keys.has(key),
   };
 }

@@ -7,33 +7,15 @@ import {
   isSupportedAlgorithm,
 } from './algorithms.js';
 import type { ClaimRules } from './claims.js';
+import { GatehouseConfigError } from './config-error.js';
+import { DEFAULTS } from './defaults.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
 import { urlProblem } from './internal/fetch-json.js';
+import { describeIssue } from './internal/option-hints.js';
 import type { KeyFetchSettings } from './jwks.js';
+import { normalizeTyp, type TypePolicy } from './token-kind.js';
 import type { EventListener } from './types.js';
-
-/** Every default in one place; durations in seconds, sizes in bytes. */
-export const DEFAULTS = Object.freeze({
-  algorithms: ASYMMETRIC_ALGORITHMS as readonly string[],
-  clockTolerance: 5,
-  maxTokenLength: 8192,
-  typ: 'lenient' as const,
-  cache: Object.freeze({ max: 10_000 }),
-  keyFetch: Object.freeze({
-    timeout: 5,
-    cooldown: 30,
-    maxAge: 600,
-    maxStale: 86_400,
-    maxBytes: 512 * 1024,
-    maxKeys: 100,
-  }),
-  // Adapter options (see `AdapterOptions` in middleware.ts).
-  optional: false,
-  unknownUser: 'reject' as const,
-  errors: 'respond' as const,
-  userCache: Object.freeze({ max: 1000, ttl: 60 }),
-});
 
 /** Options of `createVerifier`. Durations are seconds or strings such as `'30s'`. */
 export interface VerifierOptions {
@@ -97,18 +79,8 @@ export interface VerifierOptions {
   onEvent?: EventListener;
 }
 
-/** Thrown by `createVerifier` and the adapters for invalid options; names each bad option. */
-export class GatehouseConfigError extends Error {
-  override readonly name = 'GatehouseConfigError';
-  readonly issues: readonly { path: string; message: string }[];
-  constructor(issues: readonly { path: string; message: string }[]) {
-    super(`Invalid Gatehouse options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    this.issues = issues;
-  }
-}
-
 /** Options after validation: durations in milliseconds, lists as sets. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends TypePolicy {
   issuers: readonly string[];
   audiences: ReadonlySet<string>;
   jwksUri: string | undefined;
@@ -118,9 +90,6 @@ export interface ResolvedOptions {
   clockToleranceMs: number;
   maxTokenAgeMs: number | undefined;
   maxTokenLength: number;
-  /** Accepted `typ` values, lower-case without `application/`; `typRequired`: absent is refused. */
-  types: ReadonlySet<string>;
-  typRequired: boolean;
   requiredClaims: readonly string[];
   claimRules: ClaimRules | undefined;
   /** The predicate rules of `claimRules`: re-run on every cache hit. */
@@ -223,21 +192,15 @@ type Issue = { path: string; message: string };
 export const durationMs = (value: Duration | undefined, fallbackSeconds: number) =>
   (value === undefined ? fallbackSeconds : (parseDurationSeconds(value) as number)) * 1000;
 
-/** Parses with `schema`, or throws `GatehouseConfigError` naming each bad option by its path. */
+/**
+ * Parses with `schema`, or throws `GatehouseConfigError` naming each bad option by its path and
+ * saying whether it is missing, of the wrong type or unknown (with the nearest known name).
+ */
 export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, prefix?: string): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new GatehouseConfigError(
-    parsed.error.issues.map((issue) => {
-      const path = [...(prefix === undefined ? [] : [prefix]), ...issue.path.map(String)].join('.');
-      return {
-        path: path || '(options)',
-        message:
-          issue.code === 'unrecognized_keys'
-            ? `unknown option(s) ${issue.keys.join(', ')}`
-            : issue.message,
-      };
-    }),
+    parsed.error.issues.flatMap((issue) => describeIssue(schema, input, issue, prefix)),
   );
 }
 
@@ -356,10 +319,4 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
 function predicatesOf(rules: ClaimRules | undefined): ClaimRules | undefined {
   const predicates = Object.entries(rules ?? {}).filter(([, rule]) => typeof rule === 'function');
   return predicates.length === 0 ? undefined : Object.fromEntries(predicates);
-}
-
-/** RFC 7515 §4.1.9: `typ` is a media type whose `application/` prefix may be omitted; compare case-insensitively. */
-export function normalizeTyp(typ: string): string {
-  const lower = typ.toLowerCase();
-  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }

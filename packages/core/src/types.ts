@@ -1,4 +1,5 @@
-import type { ErrorCode, ErrorReason } from './errors.js';
+import type { ChallengeOptions, ErrorCode, ErrorReason } from './errors.js';
+import type { IdTokenOptions } from './id-token.js';
 
 /** The protected header of a JWS (RFC 7515 §4). */
 export interface JwtHeader {
@@ -71,3 +72,36 @@ export type GatehouseEvent =
   | { type: 'token_rejected'; code: ErrorCode; reason: ErrorReason };
 
 export type EventListener = (event: GatehouseEvent) => void;
+
+/** An `Authorization` header value: Node gives a string, or an array when it was repeated. */
+export type Authorization = string | readonly string[] | undefined;
+
+/** Verifies access tokens (and, on request, ID tokens) of the configured issuers. */
+export interface Verifier {
+  /**
+   * Verifies an access token (RFC 9068 §4) and returns what it says.
+   * Throws `GatehouseError`: `invalid_token` for any bad token, `temporarily_unavailable` when
+   * the issuer's keys cannot be had.
+   */
+  verify(token: string): Promise<AuthContext>;
+  /**
+   * Extracts the Bearer token from an `Authorization` header value (RFC 6750 §2.1) and verifies
+   * it. Throws `GatehouseError` `unauthorized` when there is no Bearer credential at all,
+   * `invalid_request` when it is malformed, else as `verify`.
+   */
+  authenticate(authorization: Authorization): Promise<AuthContext>;
+  /**
+   * `authenticate` for adapters: the same answer, but a verified-token cache hit is given as the
+   * `AuthContext` itself, not a promise, so the commonest request costs no microtask. Refusals
+   * are a rejected promise; it never throws. Optional for verifiers of your own.
+   */
+  authenticateNow?(authorization: Authorization): AuthContext | Promise<AuthContext>;
+  /**
+   * Verifies an OpenID Connect ID token (OIDC Core §3.1.3.7) of a configured issuer, for APIs
+   * that receive one to cross-reference a user. Never cached; an access token (`typ: at+jwt`) is
+   * refused.
+   */
+  verifyIdToken(token: string, options: IdTokenOptions): Promise<AuthContext>;
+  /** `realm` and `resource_metadata` for `toHttpResponse`. */
+  readonly challenge: ChallengeOptions;
+}

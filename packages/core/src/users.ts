@@ -1,8 +1,9 @@
 import { LRUCache } from 'lru-cache';
+import { userResolverSchema } from './adapter-options.js';
+import { DEFAULTS } from './defaults.js';
 import type { Duration } from './duration.js';
 import { invalidToken } from './errors.js';
-import { userResolverSchema } from './internal/adapter-options.js';
-import { DEFAULTS, durationMs, parseOrThrow } from './options.js';
+import { durationMs, parseOrThrow } from './options.js';
 import type { AuthContext } from './types.js';
 
 /**

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AuthContext } from '../src/types.js';
-import { createVerifier, type Verifier } from '../src/verify.js';
+import type { AuthContext, Verifier } from '../src/types.js';
+import { createVerifier } from '../src/verify.js';
 
 // The verified-token cache must be invisible: for any options, token, header spelling, instant
 // and key set, a verifier with the cache answers exactly as one without it. Both verifiers share

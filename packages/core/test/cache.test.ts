@@ -149,7 +149,6 @@ describe('verified-token cache', () => {
       issuer: 'x',
       getKey: async () => key,
       keyNow: () => key,
-      isCurrent: () => true,
     };
     const entry = () => ({
       auth: {} as never,

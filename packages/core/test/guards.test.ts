@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createAuthHandler } from '../src/auth-handler.js';
+import { GatehouseConfigError } from '../src/config-error.js';
 import { GatehouseError } from '../src/errors.js';
 import { claimGuard, scopeGuard } from '../src/guards.js';
-import { createAuthHandler } from '../src/middleware.js';
-import { GatehouseConfigError } from '../src/options.js';
 import type { AuthContext, JwtClaims } from '../src/types.js';
 
 const URL_SCOPE = 'https://api.banno.com/consumer/auth/offline_access';

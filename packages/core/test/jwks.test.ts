@@ -184,27 +184,28 @@ describe('remote key store: rotation and unknown kid', () => {
     expect(issuer.requests.jwks).toBe(3);
   });
 
-  it('isCurrent follows the key set: false once a key is gone from the JWKS', async () => {
+  it('keyNow follows the key set: a kept key keeps its KeyObject, a removed one is gone', async () => {
     await using issuer = await createTestIssuer();
     const { store } = options(issuer);
     freezeDate();
     const old = issuer.keys[0]!;
     const oldKey = await store.getKey('RS256', old.kid);
-    expect(store.isCurrent(oldKey)).toBe(true);
+    expect(store.keyNow('RS256', old.kid)).toBe(oldKey);
     // A refetch that keeps a key keeps its KeyObject: cached verifications stay valid.
     const added = await issuer.rotateKeys();
     const addedKey = await store.getKey('RS256', added.kid);
     expect(await store.getKey('RS256', old.kid)).toBe(oldKey);
-    expect(store.isCurrent(oldKey)).toBe(true);
+    expect(store.keyNow('RS256', old.kid)).toBe(oldKey);
     // A refetch that drops a key drops it from the current set.
     issuer.removeKey(old.kid);
     issuer.removeKey(added.kid);
     const rotated = await issuer.rotateKeys();
     vi.setSystemTime(Date.now() + 30_000);
     const newKey = await store.getKey('RS256', rotated.kid);
-    expect(store.isCurrent(newKey)).toBe(true);
-    expect(store.isCurrent(oldKey)).toBe(false);
-    expect(store.isCurrent(addedKey)).toBe(false);
+    expect(store.keyNow('RS256', rotated.kid)).toBe(newKey);
+    expect(store.keyNow('RS256', old.kid)).toBeUndefined();
+    expect(store.keyNow('RS256', added.kid)).toBeUndefined();
+    expect(addedKey).not.toBe(newKey);
   });
 });
 

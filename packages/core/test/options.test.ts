@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULTS,
-  GatehouseConfigError,
-  resolveOptions,
-  type VerifierOptions,
-} from '../src/options.js';
+import { GatehouseConfigError } from '../src/config-error.js';
+import { DEFAULTS } from '../src/defaults.js';
+import { resolveOptions, type VerifierOptions } from '../src/options.js';
 
 const base = { issuer: 'https://as.example.com', audience: 'https://api.example.com' };
 
@@ -117,5 +114,64 @@ describe('resolveOptions: fails fast, naming the option', () => {
 
   it('defaults to HS256 only with a secret', () => {
     expect([...resolveOptions({ ...base, secret: 'x'.repeat(32) }).algorithms]).toEqual(['HS256']);
+  });
+});
+
+describe('resolveOptions: messages say what is wrong and what the option is for', () => {
+  const messageOf = (options: unknown) => {
+    try {
+      resolveOptions(options as VerifierOptions);
+    } catch (error) {
+      expect(error).toBeInstanceOf(GatehouseConfigError);
+      return (error as GatehouseConfigError).message;
+    }
+    throw new Error('expected a GatehouseConfigError');
+  };
+
+  it('a missing option is "required", with its purpose and an example', () => {
+    const message = messageOf({ issuer: base.issuer });
+    expect(message).toContain(
+      "audience: is required: the identifier of this API as the issuer puts it in `aud`, e.g. 'https://api.example.com'",
+    );
+    expect(message).not.toContain('Invalid input');
+    expect(messageOf({ audience: 'a' })).toMatch(
+      /issuer: is required: the URL of the authorization server/,
+    );
+  });
+
+  it('a value of the wrong type is not reported as missing', () => {
+    const message = messageOf({ ...base, audience: 42 });
+    expect(message).toMatch(
+      /audience: must be a string or an array, not a number \(the identifier/,
+    );
+    expect(message).not.toContain('required');
+    expect(messageOf({ ...base, cache: 5 })).toContain(
+      'cache: must be false or an object, not a number',
+    );
+    expect(messageOf({ ...base, typ: 'strictt' })).toContain(
+      'typ: must be "lenient", "strict" or an array, not "strictt"',
+    );
+  });
+
+  it('a refinement keeps its own words', () => {
+    expect(messageOf({ ...base, audience: '' })).toContain('audience: must not be empty');
+  });
+
+  it('an unknown option names the nearest known one', () => {
+    expect(messageOf({ ...base, audiences: 'x' })).toContain(
+      '(options): unknown option `audiences` — did you mean `audience`?',
+    );
+    expect(messageOf({ ...base, keyFetch: { timeoutMs: 5 } })).toContain(
+      'keyFetch: unknown option `timeoutMs` — did you mean `timeout`?',
+    );
+    expect(messageOf({ ...base, cache: { Max: 5 } })).toContain(
+      'cache: unknown option `Max` — did you mean `max`?',
+    );
+  });
+
+  it('suggests nothing when no known option is close', () => {
+    const message = messageOf({ ...base, zzzzzz: 1 });
+    expect(message).toContain('(options): unknown option `zzzzzz`');
+    expect(message).not.toContain('did you mean');
   });
 });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
+import { GatehouseConfigError } from '../src/config-error.js';
 import { GatehouseError } from '../src/errors.js';
-import { GatehouseConfigError } from '../src/options.js';
 import type { AuthContext } from '../src/types.js';
 import { createUserResolver } from '../src/users.js';
 

@@ -1,7 +1,8 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatehouseConfigError } from '../src/options.js';
-import { createVerifier, isClientCredentials } from '../src/verify.js';
+import { isClientCredentials } from '../src/auth-context.js';
+import { GatehouseConfigError } from '../src/config-error.js';
+import { createVerifier } from '../src/verify.js';
 
 let issuer: TestIssuer;
 let other: TestIssuer;

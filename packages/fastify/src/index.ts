@@ -1,16 +1,13 @@
+import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
 import {
-  type AuthContext,
-  type AuthHandlerOptions,
   authorizationHeader,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -24,17 +21,17 @@ export type GuardHook = (request: FastifyRequest, reply: FastifyReply) => Promis
 
 const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, options) => {
   const handler = createAuthHandler<unknown, FastifyRequest>(options);
-  if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
+  if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined);
   // Callback style, not `async`: on a cache hit the request goes on without a promise.
   fastify.addHook('onRequest', (request, reply, done) => {
     whenAuthenticated(
       handler.authenticate(authorizationHeader(request.raw.rawHeaders), request),
       (auth) => {
-        request.auth = auth ?? null;
+        request.auth = auth;
         done();
       },
       (error) => {
-        const passOn = refuse(error, request, reply);
+        const passOn = fail(error, request, reply);
         if (passOn) done(passOn.error as Error);
       },
     );
@@ -67,19 +64,19 @@ export const requireAnyScope = (...scopes: string[]): GuardHook =>
 export const requireClaims = (rules: ClaimRules): GuardHook => toHook(claimGuard(rules));
 
 /**
- * `request.auth`, typed with your user type; `undefined` (like the other adapters) where the
- * request was not authenticated.
+ * `request.auth`, typed with your user type; `undefined` where the request was not
+ * authenticated.
  */
 export const getAuth = <User = unknown>(request: FastifyRequest): AuthContext<User> | undefined =>
-  (request.auth ?? undefined) as AuthContext<User> | undefined;
+  request.auth as AuthContext<User> | undefined;
 
 const toHook =
   (guard: Guard): GuardHook =>
   async (request, reply) => {
     try {
-      guard(request.auth ?? undefined, request);
+      guard(request.auth, request);
     } catch (error) {
-      const passOn = refuse(error, request, reply);
+      const passOn = fail(error, request, reply);
       if (passOn) throw passOn.error;
       return reply;
     }
@@ -89,7 +86,7 @@ const toHook =
  * Sends the refusal and returns `undefined`, or (delegated) sets its headers and returns the
  * error for Fastify's error handling.
  */
-function refuse(
+function fail(
   error: unknown,
   request: FastifyRequest,
   reply: FastifyReply,

@@ -27,7 +27,7 @@ async function serve(app: FastifyInstance): Promise<string> {
   return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 }
 
-const who = async (req: { auth: AuthContext | null }) => ({ sub: req.auth?.subject ?? null });
+const who = async (req: { auth: AuthContext | undefined }) => ({ sub: req.auth?.subject ?? null });
 
 describe('@gatehouse/fastify', () => {
   it('protects the context it is registered in and its children; siblings and the root stay public', async () => {
@@ -77,7 +77,7 @@ describe('@gatehouse/fastify', () => {
     const app = Fastify();
     await app.register(gatehouse, createVerifier(base));
     app.get('/', async (req) => {
-      expectTypeOf(req.auth).toEqualTypeOf<AuthContext | null>();
+      expectTypeOf(req.auth).toEqualTypeOf<AuthContext | undefined>();
       expectTypeOf(getAuth<{ id: number }>(req)).toEqualTypeOf<
         AuthContext<{ id: number }> | undefined
       >();

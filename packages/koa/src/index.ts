@@ -1,22 +1,25 @@
+import type { AuthContext, AuthHandlerOptions, ClaimRules, Verifier } from '@gatehouse/core';
 import {
-  type AuthContext,
-  type AuthHandlerOptions,
   authorizationHeader,
-  type ClaimRules,
   claimGuard,
   createAuthHandler,
   failureFor,
   type Guard,
   scopeGuard,
-  type Verifier,
   whenAuthenticated,
-} from '@gatehouse/core';
+} from '@gatehouse/core/adapter';
 import type { Context, Middleware } from 'koa';
 
 export type { AuthenticatedContext } from './types.js';
 
-/** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
-export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Context>;
+/**
+ * Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. The
+ * same name in every adapter.
+ */
+export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, Context>;
+
+/** @deprecated Use `GatehouseOptions`, the name every adapter uses. */
+export type RequireAuthOptions<User = unknown> = GatehouseOptions<User>;
 
 /**
  * Authenticates every request it sees with its Bearer token (RFC 6750) and sets
@@ -29,7 +32,7 @@ export type RequireAuthOptions<User = unknown> = AuthHandlerOptions<User, Contex
  * Does not: read tokens from the query string or body; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
-  optionsOrVerifier: Verifier | RequireAuthOptions<User>,
+  optionsOrVerifier: Verifier | GatehouseOptions<User>,
 ): Middleware {
   const handler = createAuthHandler<User, Context>(optionsOrVerifier);
   // Not `async`: on a cache hit the request goes on to `next()` without an extra promise.

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { errors, Provider } from 'oidc-provider';
+import type { Provider } from 'oidc-provider';
+import { capturingExpectedWarnings } from './expected-warnings.js';
+
+// Imported here, with its expected start-up notices captured (see expected-warnings.ts).
+const { errors, Provider: ProviderClass } = await capturingExpectedWarnings(
+  () => import('oidc-provider'),
+);
 
 /** The issuer has a path, like the documented banking platform's. */
 export const ISSUER_PATH = '/a/consumer/api/v0/oidc';
@@ -174,11 +180,12 @@ export async function startProvider(): Promise<RunningProvider> {
   };
   let keys = [await newSigningKey()];
 
-  const boot = () => {
-    const provider = new Provider(issuer, configuration(client, keys));
-    current = { provider, handle: provider.callback() };
-  };
-  boot();
+  const boot = () =>
+    capturingExpectedWarnings(() => {
+      const provider = new ProviderClass(issuer, configuration(client, keys));
+      current = { provider, handle: provider.callback() };
+    });
+  await boot();
 
   return {
     issuer,
@@ -188,7 +195,7 @@ export async function startProvider(): Promise<RunningProvider> {
     },
     async rotateKeys() {
       keys = [await newSigningKey(), ...keys];
-      boot();
+      await boot();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

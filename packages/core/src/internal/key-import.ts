@@ -22,7 +22,7 @@ export interface KeySet {
   readonly byKid: ReadonlyMap<string, ReadonlyMap<string, Slot>>;
   /** alg → key, over every usable key: for tokens without `kid`. */
   readonly byAlg: ReadonlyMap<string, Slot>;
-  /** Every usable key, for `isCurrent`. */
+  /** Every usable key. */
   readonly keys: ReadonlySet<KeyObject>;
   /** Public key material → key, so an unchanged key keeps its `KeyObject` across refetches. */
   readonly byMaterial: ReadonlyMap<string, KeyObject>;
@@ -35,14 +35,14 @@ export class KeySetError extends Error {
 
 const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
 
-/** Signature algorithms per key family, RFC 7518 §3.1 and RFC 8037 §3.1 (+ fully specified `Ed25519`). */
+/** Signature algorithms per key family, RFC 7518 §3.1 and RFC 8037 §3.1. */
 const FAMILY_ALGS: Readonly<Record<string, readonly string[]>> = {
   RSA: RSA_ALGS,
   'EC:P-256': ['ES256'],
   'EC:P-384': ['ES384'],
   'EC:P-521': ['ES512'],
-  'OKP:Ed25519': ['EdDSA', 'Ed25519'],
-  'OKP:Ed448': ['EdDSA', 'Ed448'],
+  'OKP:Ed25519': ['EdDSA'],
+  'OKP:Ed448': ['EdDSA'],
 };
 
 /** Every algorithm a key in a set can ever serve; anything else never has a candidate. */
@@ -60,8 +60,9 @@ const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
 /**
  * Imports a JWKS (RFC 7517 §5). Throws `KeySetError` when the document is not a key set or holds
  * more than `maxKeys` entries (counted before filtering, so the import work is bounded too).
- * A key whose material is unchanged from `previous` keeps its `KeyObject`, so `isCurrent` (and
- * the verified-token cache built on it) survives a refresh that did not remove the key.
+ * A key whose material is unchanged from `previous` keeps its `KeyObject`, so verified-token
+ * cache entries (which compare the key the store picks with theirs) survive a refresh that did
+ * not change the key.
  */
 export function importKeySet(document: unknown, maxKeys: number, previous?: KeySet): KeySet {
   const entries = (document as { keys?: unknown } | null)?.keys;

@@ -2,7 +2,8 @@ import { webcrypto } from 'node:crypto';
 import type { SigningKey, TestIssuer } from '@gatehouse/testing';
 import { expect } from 'vitest';
 import type { VerifierOptions } from '../../src/options.js';
-import { createVerifier, type Verifier } from '../../src/verify.js';
+import type { Verifier } from '../../src/types.js';
+import { createVerifier } from '../../src/verify.js';
 
 /** Claims of a token that would be accepted, but for what the attack changes. */
 export const validClaims = (issuer: TestIssuer) => ({

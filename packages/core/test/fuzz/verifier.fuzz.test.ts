@@ -4,7 +4,8 @@ import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGatehouseError } from '../../src/errors.js';
-import { createVerifier, type Verifier } from '../../src/verify.js';
+import type { Verifier } from '../../src/types.js';
+import { createVerifier } from '../../src/verify.js';
 import { B64URL, b64, base64urlText, byteString, fuzzParameters } from './settings.js';
 
 // Core-level fuzzing (issue 10 §4). Whatever the input: `authenticate`/`verify` never throw

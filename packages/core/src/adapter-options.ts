@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../options.js';
+import { duration } from './options.js';
 
 /** The option names that belong to the adapter layer and are split off before `createVerifier`. */
 export const ADAPTER_KEYS = [

@@ -1,17 +1,15 @@
 /**
  * The remote key store behind `getRemoteKeyStore`: cache, single-flight refresh, cooldown,
- * stale-if-error and backoff for one issuer's JWKS. Public contract and defaults: `../jwks.ts`.
+ * stale-if-error and backoff for one issuer's JWKS. Public contract and defaults: `jwks.ts`.
  *
  * Does not: keep state per unknown `kid`; wait longer than `timeoutMs` for a refresh; reject a
  * promise nobody awaits; let an event listener break a lookup.
  */
 import type { KeyObject } from 'node:crypto';
-import { discoverIssuer } from '../discovery.js';
-import { GatehouseError } from '../errors.js';
-import type { KeyFetchSettings, KeyStore, RemoteKeyStoreOptions } from '../jwks.js';
-import type { EventListener, GatehouseEvent } from '../types.js';
-import { emit } from './emit.js';
-import { FetchFailure, type FetchJsonOptions, fetchJson } from './fetch-json.js';
+import { discoverIssuer } from './discovery.js';
+import { GatehouseError } from './errors.js';
+import { emit } from './internal/emit.js';
+import { FetchFailure, type FetchJsonOptions, fetchJson } from './internal/fetch-json.js';
 import {
   AMBIGUOUS,
   ambiguousKeyError,
@@ -21,7 +19,9 @@ import {
   KeySetError,
   noKeyError,
   SUPPORTED_ALGORITHMS,
-} from './key-import.js';
+} from './internal/key-import.js';
+import type { KeyFetchSettings, KeyStore, RemoteKeyStoreOptions } from './jwks.js';
+import type { EventListener, GatehouseEvent } from './types.js';
 
 type Trigger = 'initial' | 'max_age' | 'unknown_kid';
 type Outcome = 'ok' | 'failed';
@@ -90,10 +90,6 @@ export class RemoteKeyStore implements KeyStore {
     if (now >= this.#usableUntil) return undefined;
     if (now >= this.#freshUntil) this.#refreshInBackground(now);
     return findKey(set, alg, kid);
-  }
-
-  isCurrent(key: KeyObject): boolean {
-    return this.#set?.keys.has(key) === true && Date.now() < this.#usableUntil;
   }
 
   async #getKeySlow(alg: string, kid: string | undefined): Promise<KeyObject> {

@@ -1,8 +1,8 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthHandler, failureFor, whenAuthenticated } from '../src/auth-handler.js';
+import { GatehouseConfigError } from '../src/config-error.js';
 import { GatehouseError } from '../src/errors.js';
-import { createAuthHandler, failureFor, whenAuthenticated } from '../src/middleware.js';
-import { GatehouseConfigError } from '../src/options.js';
 import { createVerifier } from '../src/verify.js';
 
 let issuer: TestIssuer;

@@ -1,4 +1,7 @@
+import { ADAPTER_KEYS, adapterOptionsSchema } from './adapter-options.js';
 import { extractBearerToken } from './bearer.js';
+import { GatehouseConfigError } from './config-error.js';
+import { DEFAULTS } from './defaults.js';
 import {
   type ChallengeOptions,
   GatehouseError,
@@ -6,12 +9,11 @@ import {
   isGatehouseError,
   toHttpResponse,
 } from './errors.js';
-import { ADAPTER_KEYS, adapterOptionsSchema } from './internal/adapter-options.js';
 import { rememberRequest, settingsOf } from './internal/request-state.js';
-import { DEFAULTS, GatehouseConfigError, parseOrThrow, type VerifierOptions } from './options.js';
-import type { AuthContext } from './types.js';
+import { parseOrThrow, type VerifierOptions } from './options.js';
+import type { AuthContext, Authorization, Verifier } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
-import { authenticateNowOf, createVerifier, type Verifier } from './verify.js';
+import { createVerifier } from './verify.js';
 
 /** Options every adapter adds to the verifier's. `Request` is the framework's request type. */
 export interface AdapterOptions<User = unknown, Request = unknown> {
@@ -141,16 +143,17 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     errors: adapter.errors ?? DEFAULTS.errors,
   };
 
-  // A verifier of your own answers with a promise; `async` also turns a throw into a refusal.
+  // A verifier of your own may lack `authenticateNow`; `async` also turns a throw into a refusal.
   const authenticateNow =
-    authenticateNowOf(verifier) ??
-    (async (authorization: string | readonly string[] | undefined) => {
-      try {
-        return await verifier.authenticate(authorization);
-      } catch (error) {
-        throw asRefusal(error);
-      }
-    });
+    typeof verifier.authenticateNow === 'function'
+      ? verifier.authenticateNow
+      : async (authorization: Authorization) => {
+          try {
+            return await verifier.authenticate(authorization);
+          } catch (error) {
+            throw asRefusal(error);
+          }
+        };
 
   return {
     challenge: verifier.challenge,
