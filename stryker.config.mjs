@@ -9,10 +9,17 @@ const SECURITY_MODULES = [
   'packages/core/src/internal/compact-jws.ts',
   'packages/core/src/internal/signature.ts',
   'packages/core/src/claims.ts',
+  // the verify pipeline and its stages
   'packages/core/src/verify.ts',
+  'packages/core/src/precheck.ts',
+  'packages/core/src/token-kind.ts',
+  'packages/core/src/profiles.ts',
   'packages/core/src/cache.ts',
   'packages/core/src/internal/key-import.ts',
-  'packages/core/src/internal/remote-key-store.ts',
+  // key stores
+  'packages/core/src/jwks.ts',
+  'packages/core/src/key-stores.ts',
+  'packages/core/src/remote-key-store.ts',
   'packages/core/src/discovery.ts',
   'packages/core/src/internal/fetch-json.ts',
 ];

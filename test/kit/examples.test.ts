@@ -67,5 +67,5 @@ describe('checkProtectedRoute on the examples', () => {
     } finally {
       await db.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
