@@ -13,23 +13,43 @@ import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { appError, describeAuth, guardOf, type RunningApp } from './app-shared.js';
+import {
+  appError,
+  describeAuth,
+  type GuardFactories,
+  guardOf,
+  type RunningApp,
+} from './app-shared.js';
 import { type Fixture, ROUTES } from './fixture.js';
 
 // NestJS on its Express and Fastify platforms, built with @nestjs/testing. Decorators are called
 // as functions (this folder is compiled without `experimentalDecorators`); they are the same
-// decorators an app writes as `@Controller()`, `@Get()`, `@UseGuards()` and `@Auth()`.
+// decorators an app writes as `@Controller()`, `@Get()`, `@Scopes()`, `@Roles()` and `@Auth()`.
 
 interface RouteSpec {
   path: string;
-  guards: CanActivate[];
+  decorator?: MethodDecorator;
 }
+
+/**
+ * The guard rows through the package's decorators, as a Nest app writes them (`@Scopes`,
+ * `@AnyScope`, `@Claims`, `@Roles`, `@AnyRole`); step-up has no decorator: `@UseGuards`.
+ */
+const NEST_DECORATORS: GuardFactories<MethodDecorator> = {
+  requireScopes: nestAdapter.Scopes,
+  requireAnyScope: nestAdapter.AnyScope,
+  requireClaims: nestAdapter.Claims,
+  requireRoles: nestAdapter.Roles,
+  requireAnyRole: nestAdapter.AnyRole,
+  requireAuthentication: (requirements) =>
+    UseGuards(nestAdapter.requireAuthentication(requirements)),
+};
 
 /** A controller at `prefix` whose routes answer `describeAuth(@Auth() auth)`. */
 function controller(prefix: string, routes: RouteSpec[], classGuards: CanActivate[] = []) {
   const Routes = class {};
   Object.defineProperty(Routes, 'name', { value: `Routes_${prefix.replace(/\W/g, '_')}` });
-  routes.forEach(({ path, guards }, i) => {
+  routes.forEach(({ path, decorator }, i) => {
     const method = `route${i}`;
     Object.defineProperty(Routes.prototype, method, {
       value: (auth: AuthContext | undefined) => describeAuth(auth),
@@ -38,7 +58,7 @@ function controller(prefix: string, routes: RouteSpec[], classGuards: CanActivat
     });
     const descriptor = Object.getOwnPropertyDescriptor(Routes.prototype, method)!;
     Get(path)(Routes.prototype, method, descriptor);
-    if (guards.length) UseGuards(...guards)(Routes.prototype, method, descriptor);
+    decorator?.(Routes.prototype, method, descriptor);
     nestAdapter.Auth()(Routes.prototype, method, 0);
   });
   if (classGuards.length) UseGuards(...classGuards)(Routes);
@@ -58,14 +78,11 @@ class AppFilter extends BaseExceptionFilter {
 async function startNest(platform: 'express' | 'fastify', fixture: Fixture): Promise<RunningApp> {
   const controllers = [
     controller('public', [{ path: '', guards: [] }]),
-    controller('unguarded', [{ path: 'scoped', guards: [guardOf('scoped', nestAdapter)!] }]),
+    controller('unguarded', [{ path: 'scoped', decorator: guardOf('scoped', NEST_DECORATORS) }]),
     ...Object.entries(fixture.options).map(([variant, options]) =>
       controller(
         variant,
-        ROUTES.map((route) => {
-          const guard = guardOf(route, nestAdapter);
-          return { path: route, guards: guard ? [guard] : [] };
-        }),
+        ROUTES.map((route) => ({ path: route, decorator: guardOf(route, NEST_DECORATORS) })),
         [nestAdapter.requireAuth(options as never)],
       ),
     ),

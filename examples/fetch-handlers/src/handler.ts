@@ -13,6 +13,11 @@ export function createHandler(options: {
 
   const routes: Record<string, (request: Request) => Promise<Response>> = {
     '/health': async () => Response.json({ ok: true }),
+    // Readiness for a load balancer or Kubernetes: 503 until the issuer's keys are at hand.
+    '/ready': async () => {
+      const health = authenticate.health();
+      return Response.json(health, { status: health.ready ? 200 : 503 });
+    },
     '/api/hello': withAuth(authenticate, (_request, auth) =>
       Response.json({ hello: auth?.subject }),
     ),

@@ -4,6 +4,7 @@ import type {
   AuthHandlerOptions,
   ClaimRules,
   HttpErrorResponse,
+  Readiness,
   Verifier,
 } from '@gatehouse/core';
 import {
@@ -16,6 +17,7 @@ import {
   roleGuard,
   scopeGuard,
   whenAuthenticated,
+  withReadiness,
 } from '@gatehouse/core/adapter';
 
 /** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
@@ -53,24 +55,29 @@ export type RequestGuard = (
  * answer; `refusalHeaders(error, request)` gives the challenge headers to keep. An error thrown
  * by `resolveUser` is always thrown, unchanged.
  *
+ * The function also has the verifier's `ready()` (fetch the issuers' keys now; rejects with
+ * `GatehouseReadinessError` naming the URL and the cause) and `health()` (a snapshot per issuer
+ * for a readiness endpoint).
+ *
  * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
  * option says so; consume the request body;
  * answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | GatehouseOptions<User>,
-): Authenticate<User> {
+): Authenticate<User> & Readiness {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier, {
     dpopRequest: fetchDpopRequest,
   });
   // A Fetch `Headers` joins repeated `Authorization` lines with ", ", which the core's parser
   // refuses as two credentials (400 invalid_request), as it does for two header lines.
-  return (request) =>
+  const authenticate: Authenticate<User> = (request) =>
     whenAuthenticated<User, AuthResult<User>>(
       handler.authenticate(handler.credentials(request), request),
       (auth) => auth,
       (error) => refusalResponse(error, request),
     );
+  return withReadiness(authenticate, handler);
 }
 
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. */

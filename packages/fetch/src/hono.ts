@@ -2,6 +2,7 @@ import type {
   AuthContext,
   AuthenticationRequirements,
   ClaimRules,
+  Readiness,
   Verifier,
 } from '@gatehouse/core';
 import {
@@ -14,6 +15,7 @@ import {
   roleGuard,
   scopeGuard,
   whenAuthenticated,
+  withReadiness,
 } from '@gatehouse/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
 import { type GatehouseOptions, toResponse } from './authenticate.js';
@@ -38,16 +40,20 @@ export interface GatehouseEnv<User = unknown> {
  * `c.header()` (kept on the answer `onError` builds with `c.json()`/`c.text()`). An error thrown by
  * `resolveUser` always goes to `app.onError`, unchanged.
  *
+ * The middleware also has the verifier's `ready()` (fetch the issuers' keys now; rejects with
+ * `GatehouseReadinessError` naming the URL and the cause) and `health()` (a snapshot per issuer
+ * for a readiness endpoint).
+ *
  * Does not: read tokens from the body, or from anywhere but `Authorization` unless the `token`
  * option says so; answer 500 for anything it refuses.
  */
 export function requireAuth<User = unknown>(
   optionsOrVerifier: Verifier | GatehouseOptions<User>,
-): MiddlewareHandler<GatehouseEnv<User>> {
+): MiddlewareHandler<GatehouseEnv<User>> & Readiness {
   const handler = createAuthHandler<User, Request>(optionsOrVerifier, {
     dpopRequest: fetchDpopRequest,
   });
-  return async (c, next) => {
+  const middleware: MiddlewareHandler<GatehouseEnv<User>> = async (c, next) => {
     const request = c.req.raw;
     const refusal = await whenAuthenticated<User, Response | undefined>(
       handler.authenticate(handler.credentials(request), request),
@@ -60,6 +66,7 @@ export function requireAuth<User = unknown>(
     if (refusal) return refusal;
     await next();
   };
+  return withReadiness(middleware, handler);
 }
 
 // Guards are typed for any `Env` (Hono leaves `any` out when it merges a route's middleware

@@ -5,9 +5,16 @@ import {
   SetMetadata,
   UseGuards,
 } from '@nestjs/common';
-import { IS_PUBLIC_KEY, requireAnyScope, requireClaims, requireScopes } from './guard.js';
+import {
+  IS_PUBLIC_KEY,
+  requireAnyRole,
+  requireAnyScope,
+  requireClaims,
+  requireRoles,
+  requireScopes,
+} from './guard.js';
 
-// The scope and claim decorators attach a guard, not only metadata: forgetting the
+// The scope, role and claim decorators attach a guard, not only metadata: forgetting the
 // authentication guard then refuses the route (401, plus a one-time process warning) instead of
 // leaving it open, as the other adapters' guards do.
 
@@ -22,6 +29,19 @@ export const AnyScope = (...scopes: string[]): MethodDecorator & ClassDecorator 
 /** The route needs claims satisfying `rules` (`{ tenant: 'acme' }`, predicates): else 403. */
 export const Claims = (rules: ClaimRules): MethodDecorator & ClassDecorator =>
   UseGuards(requireClaims(rules));
+
+/**
+ * The route needs every one of `roles` in `auth.roles` (read from the claims the verifier's
+ * `roles` option names, e.g. `'realm_access.roles'`): else 403 `insufficient_scope`, reason
+ * `missing_role`, with no `scope=` in the challenge (roles are not scopes). A verifier without
+ * `roles` gives every token no roles, so the route then refuses every token.
+ */
+export const Roles = (...roles: string[]): MethodDecorator & ClassDecorator =>
+  UseGuards(requireRoles(...roles));
+
+/** The route needs at least one of `roles` in `auth.roles`: else 403, reason `missing_role`. */
+export const AnyRole = (...roles: string[]): MethodDecorator & ClassDecorator =>
+  UseGuards(requireAnyRole(...roles));
 
 /** `GatehouseGuard` lets this route (or controller) through without authentication. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC_KEY, true);

@@ -4,7 +4,9 @@ import type {
   AuthenticationRequirements,
   AuthHandlerOptions,
   ClaimRules,
+  Readiness,
   Verifier,
+  VerifierHealth,
 } from '@gatehouse/core';
 import {
   type AuthHandler,
@@ -57,11 +59,15 @@ interface PlatformRequest {
  * `GatehouseError` itself is thrown (your exception filter answers; headers kept), and an error
  * thrown by `resolveUser` is always thrown unchanged.
  *
+ * It also has the verifier's `ready()` and `health()`: inject it (`GatehouseModule` exports it)
+ * to serve a readiness endpoint, or pass `awaitReady: true` to `GatehouseModule.forRoot` to fetch
+ * the keys while the application bootstraps.
+ *
  * Does not: authenticate WebSocket gateways or microservices (a non-HTTP context is refused:
  * see `@gatehouse/websocket`); read tokens from the body, or from anywhere but `Authorization`
  * unless the `token` option says so.
  */
-export class GatehouseGuard implements CanActivate {
+export class GatehouseGuard implements CanActivate, Readiness {
   readonly #reflector = new Reflector();
 
   constructor(private readonly handler: AuthHandler<unknown, object>) {}
@@ -80,6 +86,20 @@ export class GatehouseGuard implements CanActivate {
       },
       (error) => refuse(error, context),
     );
+  }
+
+  /**
+   * Fetches every issuer's discovery document and keys now, unless fresh; rejects with
+   * `GatehouseReadinessError`, whose message names each URL that failed and the cause (e.g.
+   * `ECONNREFUSED`).
+   */
+  ready(): Promise<void> {
+    return this.handler.ready();
+  }
+
+  /** A snapshot per issuer (`ready`, `keyCount`, `stale`, `failures`…) for a readiness endpoint. */
+  health(): VerifierHealth {
+    return this.handler.health();
   }
 }
 // Decorators applied as calls: the package compiles without `experimentalDecorators`, so its

@@ -1,4 +1,4 @@
-export { AnyScope, Auth, Claims, Public, Scopes } from './decorators.js';
+export { AnyRole, AnyScope, Auth, Claims, Public, Roles, Scopes } from './decorators.js';
 export type { GatehouseOptions } from './guard.js';
 export {
   GATEHOUSE_AUTH_HANDLER,
@@ -12,4 +12,5 @@ export {
   requireRoles,
   requireScopes,
 } from './guard.js';
+export type { GatehouseModuleOptions } from './module.js';
 export { GatehouseModule } from './module.js';

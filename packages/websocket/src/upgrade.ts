@@ -6,6 +6,7 @@ import {
   type ClaimRules,
   GatehouseConfigError,
   type HttpErrorResponse,
+  type Readiness,
   type Verifier,
 } from '@gatehouse/core';
 import {
@@ -14,6 +15,7 @@ import {
   failureFor,
   type Guard,
   scopeGuard,
+  withReadiness,
 } from '@gatehouse/core/adapter';
 
 /** Options of `requireAuth`: the verifier's options (or `verifier`) plus the adapter options. */
@@ -28,8 +30,12 @@ export type UpgradeDecision<User = unknown> =
   | { ok: true; auth: AuthContext<User> | undefined }
   | { ok: false; error: unknown; response?: HttpErrorResponse };
 
-/** Authenticates WebSocket upgrade requests with one verifier (and token cache). */
-export interface UpgradeAuthenticator<User = unknown> {
+/**
+ * Authenticates WebSocket upgrade requests with one verifier (and token cache). Also has the
+ * verifier's `ready()` (fetch the issuers' keys now; rejects with `GatehouseReadinessError`
+ * naming the URL and the cause) and `health()` (a snapshot per issuer for a readiness endpoint).
+ */
+export interface UpgradeAuthenticator<User = unknown> extends Readiness {
   /**
    * Decides on `request` (its `Authorization` header, or `authorization` when given) and the
    * guards, writing nothing: for `ws`'s `verifyClient` and socket.io's handshake middleware.
@@ -86,18 +92,16 @@ export function requireAuth<User = unknown>(
         : { ok: false, error: failure.error };
     }
   };
-  return {
-    check,
-    credentials: (request) => handler.credentials(request),
-    async upgrade(request, socket, ...guards) {
-      const decision = await check(request, guards);
-      if (!decision.ok) {
-        if (decision.response) writeRefusal(socket, decision.response);
-        else socket.destroy();
-      }
-      return decision;
-    },
+  const upgrade: UpgradeAuthenticator<User>['upgrade'] = async (request, socket, ...guards) => {
+    const decision = await check(request, guards);
+    if (!decision.ok) {
+      if (decision.response) writeRefusal(socket, decision.response);
+      else socket.destroy();
+    }
+    return decision;
   };
+  const credentials = (request: IncomingMessage) => handler.credentials(request);
+  return withReadiness({ check, credentials, upgrade }, handler);
 }
 
 /** 403 `insufficient_scope` unless the token has every one of `scopes`. */
