@@ -1,5 +1,5 @@
 import type { AuthContext } from '@gatehouse/core';
-import { AnyScope, Auth, Public, Scopes } from '@gatehouse/nestjs';
+import { AnyRole, AnyScope, Auth, Public, Roles, Scopes } from '@gatehouse/nestjs';
 import { Controller, Get } from '@nestjs/common';
 
 export interface User {
@@ -31,6 +31,19 @@ export class ThingsController {
   @AnyScope('admin', 'reports:admin')
   admin() {
     return { admin: true };
+  }
+
+  // Roles come from the token's `roles` claim (the `roles` option in app.module.ts).
+  @Get('api/audit')
+  @AnyRole('auditor', 'admin')
+  audit(@Auth() auth: AuthContext<User>) {
+    return { audit: true, roles: auth.roles };
+  }
+
+  @Get('api/billing')
+  @Roles('billing', 'manager')
+  billing() {
+    return { billing: true };
   }
 
   @Get('api/me')

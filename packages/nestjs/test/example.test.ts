@@ -39,4 +39,44 @@ describe('examples/nestjs', () => {
     expect(admin.status).toBe(403);
     expect(admin.headers['www-authenticate']).toContain('scope="admin reports:admin"');
   });
+
+  it('gates role routes with @AnyRole and @Roles (403 without scope=)', async () => {
+    const get = (path: string, roles: string[]) =>
+      issuer
+        .mint({ roles })
+        .then((token) =>
+          request(url).get(path).set('Authorization', `Bearer ${token}`).timeout(10_000),
+        );
+    const audit = await get('/api/audit', ['auditor']);
+    expect(audit.status).toBe(200);
+    expect(audit.body).toEqual({ audit: true, roles: ['auditor'] });
+    const refused = await get('/api/billing', ['billing']);
+    expect(refused.status).toBe(403);
+    expect(refused.headers['www-authenticate']).toBe(
+      'Bearer error="insufficient_scope", error_description="the token lacks a required role (needs: billing, manager)"',
+    );
+    expect((await get('/api/billing', ['manager', 'billing'])).status).toBe(200);
+  });
+
+  it('is ready at once (awaitReady fetched the keys at bootstrap) and says so on /ready', async () => {
+    const ready = await request(url).get('/ready').timeout(10_000);
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ ready: true, issuers: [{ issuer: issuer.url, ready: true }] });
+  });
+
+  it('does not start while the issuer is down: app.listen rejects naming the URL', async () => {
+    const gone = await createTestIssuer();
+    await gone.close();
+    const down = await NestFactory.create(appModule({ issuer: gone.url, audience: gone.audience }), {
+      logger: false,
+      abortOnError: false,
+    });
+    try {
+      await expect(down.listen(0, '127.0.0.1')).rejects.toThrow(
+        `GET ${gone.url}/.well-known/openid-configuration: discovery: network error (ECONNREFUSED)`,
+      );
+    } finally {
+      await down.close();
+    }
+  });
 });
