@@ -77,7 +77,7 @@ class AppFilter extends BaseExceptionFilter {
 
 async function startNest(platform: 'express' | 'fastify', fixture: Fixture): Promise<RunningApp> {
   const controllers = [
-    controller('public', [{ path: '', guards: [] }]),
+    controller('public', [{ path: '' }]),
     controller('unguarded', [{ path: 'scoped', decorator: guardOf('scoped', NEST_DECORATORS) }]),
     ...Object.entries(fixture.options).map(([variant, options]) =>
       controller(

@@ -211,7 +211,9 @@ for (const { name, args } of RUNTIMES) {
   console.log(`${name} (${seconds} s):`);
   outcomes.forEach((problem, i) => {
     const check = CHECKS[i]!.name;
-    console.log(`  ${problem === null ? 'ok  ' : 'FAIL'} ${check}${problem ? `\n       ${problem}` : ''}`);
+    console.log(
+      `  ${problem === null ? 'ok  ' : 'FAIL'} ${check}${problem ? `\n       ${problem}` : ''}`,
+    );
     if (problem === null) totals.passed += 1;
     else {
       totals.failed += 1;

@@ -50,7 +50,7 @@ describe.each([
     expect(issuer.requests.jwks).toBe(1);
     const after = route();
     expect(after.status).toBe(200);
-    expect((await after.json()).issuers[0]).toMatchObject({
+    expect(((await after.json()) as { issuers: unknown[] }).issuers[0]).toMatchObject({
       issuer: issuer.url,
       ready: true,
       keyCount: 1,

@@ -61,16 +61,22 @@ describe('examples/nestjs', () => {
   it('is ready at once (awaitReady fetched the keys at bootstrap) and says so on /ready', async () => {
     const ready = await request(url).get('/ready').timeout(10_000);
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ ready: true, issuers: [{ issuer: issuer.url, ready: true }] });
+    expect(ready.body).toMatchObject({
+      ready: true,
+      issuers: [{ issuer: issuer.url, ready: true }],
+    });
   });
 
   it('does not start while the issuer is down: app.listen rejects naming the URL', async () => {
     const gone = await createTestIssuer();
     await gone.close();
-    const down = await NestFactory.create(appModule({ issuer: gone.url, audience: gone.audience }), {
-      logger: false,
-      abortOnError: false,
-    });
+    const down = await NestFactory.create(
+      appModule({ issuer: gone.url, audience: gone.audience }),
+      {
+        logger: false,
+        abortOnError: false,
+      },
+    );
     try {
       await expect(down.listen(0, '127.0.0.1')).rejects.toThrow(
         `GET ${gone.url}/.well-known/openid-configuration: discovery: network error (ECONNREFUSED)`,

@@ -1,24 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import { GatehouseConfigError, GatehouseReadinessError } from '@gatehouse/core';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
-import {
-  Controller,
-  Get,
-  type INestApplication,
-  Inject,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The example app's readiness endpoint: the module's guard, injected.
+import { ReadinessController } from '../../../examples/nestjs/src/readiness.controller.js';
 import {
   GatehouseGuard,
   GatehouseModule,
   type GatehouseModuleOptions,
-  Public,
   requireAuth,
 } from '../src/index.js';
 
@@ -33,20 +28,6 @@ beforeAll(async () => {
   await gone.close();
 });
 afterAll(() => issuer.close());
-
-/** A readiness endpoint as an app writes it: the module's guard, injected. */
-@Controller()
-class ReadinessController {
-  constructor(@Inject(GatehouseGuard) private readonly gatehouse: GatehouseGuard) {}
-
-  @Public()
-  @Get('ready')
-  ready() {
-    const health = this.gatehouse.health();
-    if (!health.ready) throw new ServiceUnavailableException(health);
-    return health;
-  }
-}
 
 type Platform = 'express' | 'fastify';
 const adapterFor = (platform: Platform) =>

@@ -16,7 +16,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnyRole, GatehouseGuard, GatehouseModule, requireAuth, Roles } from '../src/index.js';
+import { AnyRole, GatehouseGuard, GatehouseModule, Roles, requireAuth } from '../src/index.js';
 
 // @Roles and @AnyRole on real Nest apps (@nestjs/testing) on both HTTP platforms: the verifier
 // reads roles from Keycloak's `realm_access.roles`; refusals are the core role guard's.
@@ -89,8 +89,7 @@ describe.each(['express', 'fastify'] as const)('@Roles and @AnyRole on %s', (pla
   });
   afterAll(() => app?.close());
 
-  const withRoles = (...roles: string[]) =>
-    issuer.mint({ realm_access: { roles } });
+  const withRoles = (...roles: string[]) => issuer.mint({ realm_access: { roles } });
   const get = (path: string, token: string) =>
     request(url).get(path).set('Authorization', `Bearer ${token}`).timeout(10_000);
 

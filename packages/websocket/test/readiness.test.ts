@@ -42,7 +42,7 @@ afterAll(async () => {
 
 const readiness = async () => {
   const response = await fetch(`http://${base}/ready`, { signal: AbortSignal.timeout(10_000) });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as { issuers: unknown[] } };
 };
 
 /** Opens a WebSocket with `token`: the HTTP status of a refusal, or 101 when it opened. */
