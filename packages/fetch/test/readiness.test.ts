@@ -1,19 +1,19 @@
 import { GatehouseReadinessError } from '@gatehouse/core';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { requireAuth as requireHonoAuth } from '../src/hono.js';
 import { requireAuth } from '../src/index.js';
 
 // ready() and health() on the Request authenticator and the Hono middleware, against a real
 // local issuer and one that is down (its port closed). Key caches are shared per issuer across
 // the process, so each "not ready yet" case has an issuer of its own.
-let downUrl: string;
-beforeAll(async () => {
+/** The URL of an issuer that was closed: a fresh one per use, as key caches are per issuer. */
+async function downedIssuerUrl(): Promise<string> {
   const gone = await createTestIssuer();
-  downUrl = gone.url;
   await gone.close();
-});
+  return gone.url;
+}
 
 const issuers: TestIssuer[] = [];
 const freshIssuer = async () => {
@@ -59,6 +59,7 @@ describe.each([
   });
 
   it('ready() rejects naming the URL and the cause when the issuer is down; health() reports it', async () => {
+    const downUrl = await downedIssuerUrl();
     const auth = build({ issuer: downUrl, audience: 'https://api.example.com' });
     const error = await failureOf(auth.ready());
     expect(error).toBeInstanceOf(GatehouseReadinessError);

@@ -23,11 +23,16 @@ let issuer: TestIssuer;
 let downUrl: string;
 beforeAll(async () => {
   issuer = await createTestIssuer();
-  const gone = await createTestIssuer();
-  downUrl = gone.url;
-  await gone.close();
+  downUrl = await downedIssuerUrl();
 });
 afterAll(() => issuer.close());
+
+/** The URL of an issuer that was closed: a fresh one per use, as key caches are per issuer. */
+async function downedIssuerUrl(): Promise<string> {
+  const gone = await createTestIssuer();
+  await gone.close();
+  return gone.url;
+}
 
 type Platform = 'express' | 'fastify';
 const adapterFor = (platform: Platform) =>
@@ -74,6 +79,7 @@ describe.each(['express', 'fastify'] as const)('@gatehouse/nestjs readiness on %
   });
 
   it('awaitReady: the app does not start, naming the URL and the cause, when the issuer is down', async () => {
+    const downUrl = await downedIssuerUrl();
     const app = await build(platform, {
       issuer: downUrl,
       audience: issuer.audience,
