@@ -189,10 +189,24 @@ function describe(event: GatehouseEvent, config: ResolvedOptions): Line[] {
           level: 'error',
           cause: `introspection ${event.issuer} ${event.detail}`,
           message:
-            `Gatehouse could not introspect a token at issuer "${event.issuer}" (${event.detail}); ` +
-            'opaque tokens of that issuer are answered 503 until its introspection endpoint answers. ' +
+            `Gatehouse could not introspect a token at issuer "${event.issuer}"` +
+            `${event.endpoint === undefined ? '' : ` (POST ${event.endpoint})`}: ${event.detail}; ` +
+            'tokens introspected there are answered 503 until the endpoint answers' +
+            (event.breakerOpenFor === undefined
+              ? '. '
+              : ` (after ${event.failures} failures in a row, at once for ${event.breakerOpenFor} s, then one probe). `) +
             'Fix: check the endpoint URL, its reachability and the client credentials.',
           fields: { event: 'gatehouse.introspection_failed', ...without(event, 'type') },
+        },
+      ];
+    case 'introspection_recovered':
+      return [
+        {
+          level: 'info',
+          message:
+            `Gatehouse introspects tokens at issuer "${event.issuer}" again (POST ${event.endpoint}) ` +
+            `after ${event.afterFailures} failed call(s).`,
+          fields: { event: 'gatehouse.introspection_recovered', ...without(event, 'type') },
         },
       ];
   }

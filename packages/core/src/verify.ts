@@ -7,6 +7,7 @@ import type { DpopRequest } from './dpop/proof.js';
 import { GatehouseError, invalidToken, isGatehouseError } from './errors.js';
 import { emit } from './internal/emit.js';
 import { IssuerResolver } from './internal/issuer-resolver.js';
+import { withIntrospection } from './introspection/verifier.js';
 import { rejectionEvent } from './internal/refusal-event.js';
 import { verifySignature } from './internal/signature.js';
 import { keyStoreFor } from './key-stores.js';
@@ -189,8 +190,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     challenge: config.challenge,
   };
   // Telemetry replaces the entry points with measured ones; without it they stay as they are.
-  if (telemetry === undefined) return verifier;
-  return telemetry.attach({
+  const keysOf = (issuer: string) => issuers.resolve(issuer, {});
+  if (telemetry === undefined) return withIntrospection(verifier, options, keysOf);
+  const measured = telemetry.attach({
     ...verifier,
     ...observeVerifier(telemetry, {
       verifyNow,
@@ -199,4 +201,5 @@ export function createVerifier(options: VerifierOptions): Verifier {
       cached: access.cache !== undefined,
     }),
   });
+  return withIntrospection(measured, options, keysOf);
 }
