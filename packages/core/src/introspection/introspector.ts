@@ -173,7 +173,9 @@ export function createIntrospector(
   const recall = async (key: string): Promise<IntrospectionRecord | undefined> => {
     if (!store) return undefined;
     try {
-      return (await store.get(key)) ?? undefined;
+      const record = (await store.get(key)) ?? undefined;
+      // A shared store's entry is read like an endpoint's answer: a malformed one is a miss.
+      return record?.active ? readResponse({ ...record.claims, active: true }) : record;
     } catch {
       return undefined;
     }
