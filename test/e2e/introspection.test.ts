@@ -58,11 +58,11 @@ const optionsWith = (introspection: Partial<IntrospectionOptions> = {}): Verifie
 const introspecting = (introspection: Partial<IntrospectionOptions> = {}): Verifier =>
   createVerifier(optionsWith(introspection));
 /** RFC 9701: signed answers, asked for and required. */
-const JWT_ANSWERS: Partial<IntrospectionOptions> = {
+const JWT_ANSWERS = {
   clientId: JWT_ANSWERS_RESOURCE_SERVER.id,
   clientSecret: JWT_ANSWERS_RESOURCE_SERVER.secret,
   response: 'jwt',
-};
+} satisfies IntrospectionOptions;
 
 const opaqueToken = async () => {
   const token = await clientCredentialsToken(client, SCOPE, NOTES);
@@ -131,9 +131,7 @@ describe.each(FRAMEWORKS)('RFC 9701 signed introspection answers at a %s API', (
     const answer = await call(jwtAnswerApis[framework], '/protected', await opaqueToken());
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ issuer: provider.issuer, scopes: [SCOPE] });
-    expect(events.slice(before).some((event) => event.type === 'introspection_failed')).toBe(
-      false,
-    );
+    expect(events.slice(before).some((event) => event.type === 'introspection_failed')).toBe(false);
   });
 
   it('a revoked token → 401 invalid_token (the signed answer says active: false)', async () => {

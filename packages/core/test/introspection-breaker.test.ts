@@ -19,24 +19,31 @@ describe('circuit breaker', () => {
     ['answers 500', () => ({ status: 500, raw: '' })],
     ['answers garbage', () => ({ raw: '{"active":' })],
     ['answers a redirect', () => ({ status: 307, headers: { location: 'http://127.0.0.1:1/' } })],
-  ])('an endpoint that %s: opens after 3 failures, then 503 at once without a call', async (_, answer) => {
-    f.as.answer = answer;
-    const events: GatehouseEvent[] = [];
-    const verifier = breakerVerifier(events);
-    for (let n = 0; n < 3; n++) {
-      const error = await refusal(verifier.verify(token(n)));
-      expect(toHttpResponse(error).headers['retry-after']).toBe('2');
-    }
-    const fast = await refusal(verifier.verify(token(3)));
-    expect(fast.code).toBe('temporarily_unavailable');
-    expect(fast.reason).toBe('introspection_unavailable');
-    expect(Number(toHttpResponse(fast).headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(f.as.received).toHaveLength(3);
-    const failures = events.filter((event) => event.type === 'introspection_failed');
-    expect(failures).toHaveLength(3);
-    expect(failures[2]).toMatchObject({ endpoint: f.as.endpoint, failures: 3, breakerOpenFor: 1 });
-    expect(failures[0]).not.toHaveProperty('breakerOpenFor');
-  });
+  ])(
+    'an endpoint that %s: opens after 3 failures, then 503 at once without a call',
+    async (_, answer) => {
+      f.as.answer = answer;
+      const events: GatehouseEvent[] = [];
+      const verifier = breakerVerifier(events);
+      for (let n = 0; n < 3; n++) {
+        const error = await refusal(verifier.verify(token(n)));
+        expect(toHttpResponse(error).headers['retry-after']).toBe('2');
+      }
+      const fast = await refusal(verifier.verify(token(3)));
+      expect(fast.code).toBe('temporarily_unavailable');
+      expect(fast.reason).toBe('introspection_unavailable');
+      expect(Number(toHttpResponse(fast).headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(f.as.received).toHaveLength(3);
+      const failures = events.filter((event) => event.type === 'introspection_failed');
+      expect(failures).toHaveLength(3);
+      expect(failures[2]).toMatchObject({
+        endpoint: f.as.endpoint,
+        failures: 3,
+        breakerOpenFor: 1,
+      });
+      expect(failures[0]).not.toHaveProperty('breakerOpenFor');
+    },
+  );
 
   it('a slow endpoint: once open, requests are answered well before the timeout', async () => {
     f.as.answer = () => ({ body: f.activeFor(), delayMs: 5000 });
@@ -96,7 +103,8 @@ describe('circuit breaker', () => {
   it('a success resets the count of failures in a row', async () => {
     const verifier = breakerVerifier([]);
     for (let n = 0; n < 6; n++) {
-      f.as.answer = n % 3 === 2 ? () => ({ body: f.activeFor() }) : () => ({ status: 500, raw: '' });
+      f.as.answer =
+        n % 3 === 2 ? () => ({ body: f.activeFor() }) : () => ({ status: 500, raw: '' });
       await verifier.verify(token(n)).catch(() => undefined);
     }
     expect(f.as.received).toHaveLength(6);

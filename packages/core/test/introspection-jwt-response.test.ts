@@ -21,7 +21,12 @@ const verifier = () =>
   createVerifier({
     issuer: {
       issuer: issuer.url,
-      introspection: { endpoint: f.as.endpoint, clientId: CLIENT, clientSecret: 's', response: 'jwt' },
+      introspection: {
+        endpoint: f.as.endpoint,
+        clientId: CLIENT,
+        clientSecret: 's',
+        response: 'jwt',
+      },
     },
     audience: AUDIENCE,
   });
@@ -69,24 +74,41 @@ describe("response: 'jwt' (RFC 9701)", () => {
 
   it.each<[string, () => Promise<[string, string?]>]>([
     ['a JSON answer (downgrade)', async () => [JSON.stringify(inner()), 'application/json']],
-    ['a JWT sent as application/jwt', async () => [await issuer.sign(header(), claims()), 'application/jwt']],
+    [
+      'a JWT sent as application/jwt',
+      async () => [await issuer.sign(header(), claims()), 'application/jwt'],
+    ],
     ['typ JWT', async () => [await issuer.sign(header({ typ: 'JWT' }), claims())]],
     ['no typ', async () => [await issuer.sign(header({ typ: undefined }), claims())]],
     ['alg none (unsigned)', async () => [await issuer.sign(header({ alg: 'none' }), claims())]],
     [
       'HS256 keyed with the public key',
-      async () => [await issuer.sign(header({ alg: 'HS256' }), claims(), { secret: 'x'.repeat(32) })],
+      async () => [
+        await issuer.sign(header({ alg: 'HS256' }), claims(), { secret: 'x'.repeat(32) }),
+      ],
     ],
     [
       'a bad signature',
       async () => [`${(await issuer.sign(header(), claims())).slice(0, -6)}AAAAAA`],
     ],
-    ['another iss', async () => [await issuer.sign(header(), claims({ iss: 'https://evil.example.test' }))]],
+    [
+      'another iss',
+      async () => [await issuer.sign(header(), claims({ iss: 'https://evil.example.test' }))],
+    ],
     ['another aud', async () => [await issuer.sign(header(), claims({ aud: 'someone-else' }))]],
     ['no iat', async () => [await issuer.sign(header(), claims({ iat: undefined }))]],
-    ['an iat from an hour ago', async () => [await issuer.sign(header(), claims({ iat: now() - 3600 }))]],
-    ['an iat in the future', async () => [await issuer.sign(header(), claims({ iat: now() + 3600 }))]],
-    ['no token_introspection', async () => [await issuer.sign(header(), claims({ token_introspection: undefined }))]],
+    [
+      'an iat from an hour ago',
+      async () => [await issuer.sign(header(), claims({ iat: now() - 3600 }))],
+    ],
+    [
+      'an iat in the future',
+      async () => [await issuer.sign(header(), claims({ iat: now() + 3600 }))],
+    ],
+    [
+      'no token_introspection',
+      async () => [await issuer.sign(header(), claims({ token_introspection: undefined }))],
+    ],
     [
       'token_introspection without active',
       async () => [await issuer.sign(header(), claims({ token_introspection: { sub: 'ada' } }))],

@@ -3,7 +3,10 @@ import { GatehouseConfigError } from '../src/config-error.js';
 import type { IntrospectionOptions } from '../src/introspection/options.js';
 import { createVerifier } from '../src/verify.js';
 import { AUDIENCE, now, refusal } from './support/introspection.js';
-import { type IntrospectionServer, startIntrospectionServer } from './support/introspection-endpoint.js';
+import {
+  type IntrospectionServer,
+  startIntrospectionServer,
+} from './support/introspection-endpoint.js';
 
 // An opaque token names no issuer: which endpoint sees it, and which configurations are refused.
 let a: IntrospectionServer;

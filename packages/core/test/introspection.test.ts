@@ -161,7 +161,10 @@ describe('options', () => {
       },
       'issuer.introspection.algorithm',
     ],
-    [{ clientAuth: 'private_key_jwt', privateKey: { kty: 'EC' } }, 'issuer.introspection.privateKey'],
+    [
+      { clientAuth: 'private_key_jwt', privateKey: { kty: 'EC' } },
+      'issuer.introspection.privateKey',
+    ],
     [{ endpoint: 'http://f.as.example.test/introspect' }, 'issuer.introspection.endpoint'],
     [{ tokens: 'some' }, 'issuer.introspection.tokens'],
     [{ match: /^gh_/ }, 'issuer.introspection.match'],

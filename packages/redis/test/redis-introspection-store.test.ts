@@ -87,7 +87,10 @@ describe('createRedisStore as introspection.cache.store', () => {
     ['not JSON', 'not json'],
     ['no active', '{"claims":{}}'],
     ['active: "true"', '{"active":"true","claims":{}}'],
-    ['a malformed member', '{"active":true,"claims":{"exp":"soon","aud":"https://api.example.test"}}'],
+    [
+      'a malformed member',
+      '{"active":true,"claims":{"exp":"soon","aud":"https://api.example.test"}}',
+    ],
   ])('an entry that is %s is a miss: the endpoint is asked', async (_, value) => {
     const token = 'opaque-tampered';
     await instance().verify(token);

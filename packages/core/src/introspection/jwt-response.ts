@@ -84,7 +84,10 @@ function claimProblem(claims: JwtClaims, rules: JwtResponseRules, nowMs: number)
   if (iatMs > nowMs + rules.clockToleranceMs) return 'was issued in the future';
   if (iatMs < nowMs - rules.clockToleranceMs - MAX_RESPONSE_AGE_MS) return 'is too old';
   const exp = claims.exp;
-  if (exp !== undefined && !(typeof exp === 'number' && nowMs - rules.clockToleranceMs < exp * 1000)) {
+  if (
+    exp !== undefined &&
+    !(typeof exp === 'number' && nowMs - rules.clockToleranceMs < exp * 1000)
+  ) {
     return 'has expired';
   }
   const inner = claims['token_introspection'];

@@ -180,8 +180,7 @@ export function resolveIntrospection(
     issues.push({ path: `${path}.endpoint`, message: `${problem} (or set allowInsecureRequests)` });
   }
   const clientAuth = options.clientAuth ?? INTROSPECTION_DEFAULTS.clientAuth;
-  const assertion =
-    clientAuth === 'private_key_jwt' ? signerOf(options, path, issues) : undefined;
+  const assertion = clientAuth === 'private_key_jwt' ? signerOf(options, path, issues) : undefined;
   if (clientAuth !== 'private_key_jwt' && options.clientSecret === undefined) {
     issues.push({ path: `${path}.clientSecret`, message: `is required for ${clientAuth}` });
   }

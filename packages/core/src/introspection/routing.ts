@@ -34,7 +34,12 @@ export function introspectingIssuers(
     }
     const path = `${Array.isArray(option) ? `issuer.${i}` : 'issuer'}.introspection`;
     found.push({
-      settings: resolveIntrospection(entry.introspection, entry.issuer, path, allowInsecureRequests),
+      settings: resolveIntrospection(
+        entry.introspection,
+        entry.issuer,
+        path,
+        allowInsecureRequests,
+      ),
       audience: entry.audience,
       path,
     });
