@@ -187,7 +187,8 @@ function describe(event: GatehouseEvent, config: ResolvedOptions): Line[] {
       return [
         {
           level: 'error',
-          cause: `introspection ${event.issuer} ${event.detail}`,
+          // The line that opens the breaker is logged even when its cause was just logged.
+          cause: `introspection ${event.issuer} ${event.detail}${event.breakerOpenFor === undefined ? '' : ' (breaker)'}`,
           message:
             `Gatehouse could not introspect a token at issuer "${event.issuer}"` +
             `${event.endpoint === undefined ? '' : ` (POST ${event.endpoint})`}: ${event.detail}; ` +

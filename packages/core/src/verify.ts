@@ -190,16 +190,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
     challenge: config.challenge,
   };
   // Telemetry replaces the entry points with measured ones; without it they stay as they are.
-  const keysOf = (issuer: string) => issuers.resolve(issuer, {});
-  if (telemetry === undefined) return withIntrospection(verifier, options, keysOf);
-  const measured = telemetry.attach({
-    ...verifier,
-    ...observeVerifier(telemetry, {
-      verifyNow,
-      authenticateNow,
-      verifyIdToken: verifier.verifyIdToken,
-      cached: access.cache !== undefined,
-    }),
-  });
-  return withIntrospection(measured, options, keysOf);
+  const around = { keysOf: (issuer: string) => issuers.resolve(issuer, {}), onEvent };
+  if (telemetry === undefined) return withIntrospection(verifier, options, around);
+  return telemetry.attach(
+    withIntrospection(
+      {
+        ...verifier,
+        ...observeVerifier(telemetry, {
+          verifyNow,
+          authenticateNow,
+          verifyIdToken: verifier.verifyIdToken,
+          cached: access.cache !== undefined,
+        }),
+      },
+      options,
+      around,
+    ),
+  );
 }

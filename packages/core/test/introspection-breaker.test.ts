@@ -109,4 +109,21 @@ describe('circuit breaker', () => {
     }
     expect(f.as.received).toHaveLength(6);
   });
+
+  it('the logger gets one error line naming the endpoint, the cause and the open breaker', async () => {
+    f.as.answer = () => ({ status: 500, raw: '' });
+    const lines: { level: string; message: string }[] = [];
+    const logger = {
+      error: (message: unknown) => lines.push({ level: 'error', message: String(message) }),
+      info: (message: unknown) => lines.push({ level: 'info', message: String(message) }),
+    };
+    const verifier = f.verifierWith({ breaker: { failures: 2, cooldown: 30 } }, { logger });
+    for (let n = 0; n < 4; n++) await refusal(verifier.verify(token(n)));
+    const errors = lines.filter((line) => line.level === 'error');
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors[0]?.message).toContain(`POST ${f.as.endpoint}`);
+    expect(errors[0]?.message).toContain('HTTP 500');
+    expect(errors.some((line) => line.message.includes('at once for 30 s'))).toBe(true);
+    expect(lines.map((line) => line.message).join('\n')).not.toContain(token(0));
+  });
 });

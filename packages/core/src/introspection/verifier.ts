@@ -4,15 +4,21 @@ import { invalidToken, isGatehouseError } from '../errors.js';
 import { emit } from '../internal/emit.js';
 import { rejectionEvent } from '../internal/refusal-event.js';
 import { durationMs, type VerifierOptions } from '../options.js';
-import type { AuthContext, Authorization, DpopRequestSource, Verifier } from '../types.js';
+import type {
+  AuthContext,
+  Authorization,
+  DpopRequestSource,
+  EventListener,
+  Verifier,
+} from '../types.js';
 import { createIntrospector, type Introspector, type ResponseKeys } from './introspector.js';
 import { introspectingIssuers, isJoseShaped, routeOpaque } from './routing.js';
 
 /**
  * `verifier` with the issuers' `introspection` options applied (RFC 7662), or `verifier` itself
  * when no issuer entry has one. Options are validated now: a bad one throws
- * `GatehouseConfigError` naming it. `keysOf(issuer)` gives the issuer's key store, for RFC 9701
- * JWT answers.
+ * `GatehouseConfigError` naming it. `around.keysOf(issuer)` gives the issuer's key store (for
+ * RFC 9701 JWT answers); `around.onEvent` is the verifier's listener (user, logger, telemetry).
  *
  * A token shaped like a JWS or JWE (three or five segments whose first is a JSON object) is
  * verified as a JWT by `verifier`; when its issuer's `introspection.tokens` is `'jwt'` or
@@ -36,8 +42,12 @@ import { introspectingIssuers, isJoseShaped, routeOpaque } from './routing.js';
 export function withIntrospection(
   verifier: Verifier,
   options: VerifierOptions,
-  keysOf: (issuer: string) => ReturnType<ResponseKeys>,
+  around: {
+    keysOf: (issuer: string) => ReturnType<ResponseKeys>;
+    onEvent: EventListener | undefined;
+  },
 ): Verifier {
+  const { keysOf, onEvent } = around;
   const entries = introspectingIssuers(options.issuer, options.allowInsecureRequests ?? false);
   if (entries.length === 0) return verifier;
   const clockToleranceMs = durationMs(options.clockTolerance, DEFAULTS.clockTolerance);
@@ -52,7 +62,7 @@ export function withIntrospection(
         clockToleranceMs,
         rolePaths,
       },
-      options.onEvent,
+      onEvent,
       () => keysOf(settings.issuer),
     ),
   }));
@@ -68,7 +78,7 @@ export function withIntrospection(
   const bearerAccepted = !(typeof dpop === 'object' && dpop.required === true);
 
   const refused = (error: unknown): never => {
-    if (isGatehouseError(error)) emit(options.onEvent, rejectionEvent(error));
+    if (isGatehouseError(error)) emit(onEvent, rejectionEvent(error));
     throw error;
   };
   const introspectOpaque = async (token: string): Promise<AuthContext> => {
