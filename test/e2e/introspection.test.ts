@@ -144,6 +144,20 @@ describe.each(FRAMEWORKS)('RFC 9701 signed introspection answers at a %s API', (
 });
 
 describe('introspection against oidc-provider, directly', () => {
+  it("tokens: 'jwt' at oidc-provider, which refuses to introspect JWTs (400) → 503, never a 200", async () => {
+    // oidc-provider answers unsupported_token_type for structured tokens: revocation of its
+    // JWTs cannot be seen there, and Gatehouse does not pretend it was.
+    const token = await clientCredentialsToken(client, 'accounts:read', API_RESOURCE);
+    const verifier = createVerifier({
+      ...optionsWith({ tokens: 'jwt' }),
+      audience: API_RESOURCE,
+    });
+    await expect(verifier.verify(token)).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+      reason: 'introspection_unavailable',
+    });
+  });
+
   it('a signed answer verified with the keys of another issuer → 503 (the signature is checked)', async () => {
     const other = await startProvider({ [NOTES]: [SCOPE] }, [NOTES]);
     try {
