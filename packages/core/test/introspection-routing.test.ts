@@ -123,4 +123,15 @@ describe('several introspecting issuers', () => {
     });
     await expect(verifier.verify('opaque')).resolves.toMatchObject({ issuer: a.issuer });
   });
+
+  it('with dpop.required a Bearer opaque token counts as no credential: sent nowhere', async () => {
+    const verifier = createVerifier({
+      issuer: entry(a),
+      audience: AUDIENCE,
+      dpop: { required: true },
+    });
+    const error = await refusal(verifier.authenticate('Bearer opaque'));
+    expect(error.status).toBe(401);
+    expect(a.received).toHaveLength(0);
+  });
 });
