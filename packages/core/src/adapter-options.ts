@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from './options.js';
+import { duration } from './option-schemas.js';
 import { tokenLocationsSchema } from './token-locations.js';
 
 /** The option names that belong to the adapter layer and are split off before `createVerifier`. */

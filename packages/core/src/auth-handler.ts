@@ -12,7 +12,8 @@ import {
   toHttpResponse,
 } from './errors.js';
 import { forgetRequest, rememberRequest, settingsOf } from './internal/request-state.js';
-import { parseOrThrow, type VerifierOptions } from './options.js';
+import { parseOrThrow } from './option-schemas.js';
+import type { VerifierOptions } from './options.js';
 import type { VerifierHealth } from './readiness.js';
 import { telemetryOf } from './telemetry.js';
 import { type CredentialSource, credentialsOf, type TokenLocations } from './token-locations.js';

@@ -3,7 +3,7 @@ import { userResolverSchema } from './adapter-options.js';
 import { DEFAULTS } from './defaults.js';
 import type { Duration } from './duration.js';
 import { GatehouseError } from './errors.js';
-import { durationMs, parseOrThrow } from './options.js';
+import { durationMs, parseOrThrow } from './option-schemas.js';
 import type { AuthContext } from './types.js';
 
 /**
