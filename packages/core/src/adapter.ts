@@ -3,6 +3,8 @@
  * handler, one way to consume its outcome, one mapping of refusals to answers, and the guards.
  * Applications import the adapters (or the package root), not this.
  */
+export type { AdapterGuards } from './adapter-guards.js';
+export { createAdapterGuards } from './adapter-guards.js';
 export type {
   AdapterHooks,
   AdapterOptions,
