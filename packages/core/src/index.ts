@@ -41,8 +41,8 @@ export {
 export type { IssuerEntry, IssuerOption, IssuerTemplate } from './issuers.js';
 export type { KeyStoreHealth } from './jwks.js';
 export type { KeyFetchOptions } from './key-fetch-options.js';
-export type { Logger } from './logging.js';
 export { LOG_REPEAT_MS } from './logging.js';
+export type { Logger } from './observability-options.js';
 export { parseOrThrow } from './option-schemas.js';
 export type { VerifierOptions } from './options.js';
 export type { IssuerFailure, Readiness, VerifierHealth } from './readiness.js';

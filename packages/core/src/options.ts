@@ -31,8 +31,7 @@ import {
   keyFetchSchema,
   resolveKeyFetch,
 } from './key-fetch-options.js';
-import type { Logger } from './logging.js';
-import { loggerSchema, telemetrySchema } from './observability-options.js';
+import { type Logger, loggerSchema, telemetrySchema } from './observability-options.js';
 import {
   claimPath,
   claimRules,
