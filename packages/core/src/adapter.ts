@@ -5,14 +5,8 @@
  */
 export type { AdapterGuards } from './adapter-guards.js';
 export { createAdapterGuards } from './adapter-guards.js';
-export type {
-  AdapterHooks,
-  AdapterOptions,
-  AuthHandler,
-  AuthHandlerOptions,
-  AuthOutcome,
-  Failure,
-} from './auth-handler.js';
+export type { AdapterOptions, AuthHandlerOptions } from './adapter-options.js';
+export type { AdapterHooks, AuthHandler, AuthOutcome, Failure } from './auth-handler.js';
 export { createAuthHandler, failureFor, whenAuthenticated } from './auth-handler.js';
 export { authorizationHeader } from './bearer.js';
 export { fetchDpopRequest } from './dpop/fetch-request.js';

@@ -1,7 +1,7 @@
+export type { AdapterOptions, AuthHandlerOptions } from './adapter-options.js';
 export type { Algorithm } from './algorithms.js';
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
 export { isClientCredentials } from './auth-context.js';
-export type { AdapterOptions, AuthHandlerOptions } from './auth-handler.js';
 export { extractBearerToken } from './bearer.js';
 export { readClaim } from './claim-path.js';
 export type { ClaimRule, ClaimRules } from './claims.js';
