@@ -12,6 +12,10 @@ import type { Logger } from './observability-options.js';
 import type { ResolvedOptions } from './options.js';
 import type { EventListener, GatehouseEvent } from './types.js';
 
+// Declared beside its option schema (no options <-> logging cycle); named here too, where the
+// logging is.
+export type { Logger } from './observability-options.js';
+
 /** A repeated cause is logged again after this long, with the number of lines left out. */
 export const LOG_REPEAT_MS = 60_000;
 /** Causes remembered per logger; the least recently logged is forgotten first. */
