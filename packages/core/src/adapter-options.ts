@@ -48,7 +48,7 @@ export type AuthHandlerOptions<User = unknown, Request = unknown> = AdapterOptio
   (VerifierOptions | { verifier: Verifier });
 
 /** The option names that belong to the adapter layer and are split off before `createVerifier`. */
-export const ADAPTER_KEYS = [
+const ADAPTER_KEYS = [
   'optional',
   'resolveUser',
   'userCache',

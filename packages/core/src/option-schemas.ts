@@ -41,7 +41,7 @@ export const positiveInt = z.number().int().positive();
 export const nonEmpty = z.string().min(1, 'must not be empty');
 
 /** One `ClaimRule`; shared by the `claims` option and `requireClaims()`. */
-export const claimRule = z.union([
+const claimRule = z.union([
   z.string(),
   z.number(),
   z.boolean(),

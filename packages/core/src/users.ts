@@ -49,7 +49,7 @@ const fn = (what: string) =>
   });
 
 /** The `userCache` option. */
-export const userCacheSchema = z.union([
+const userCacheSchema = z.union([
   z.literal(false),
   z.strictObject({
     max: z.number().int().positive().optional(),
