@@ -7,9 +7,12 @@ export type {
   UpgradeDecision,
 } from './upgrade.js';
 export {
+  requireAnyRole,
   requireAnyScope,
   requireAuth,
+  requireAuthentication,
   requireClaims,
+  requireRoles,
   requireScopes,
   writeRefusal,
 } from './upgrade.js';

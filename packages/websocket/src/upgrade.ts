@@ -3,18 +3,17 @@ import type { Duplex } from 'node:stream';
 import {
   type AuthContext,
   type AuthHandlerOptions,
-  type ClaimRules,
   GatehouseConfigError,
   type HttpErrorResponse,
   type Readiness,
   type Verifier,
 } from '@gatehouse/core';
 import {
-  claimGuard,
+  type AdapterGuards,
+  createAdapterGuards,
   createAuthHandler,
   failureFor,
   type Guard,
-  scopeGuard,
   withReadiness,
 } from '@gatehouse/core/adapter';
 
@@ -104,14 +103,16 @@ export function requireAuth<User = unknown>(
   return withReadiness({ check, credentials, upgrade }, handler);
 }
 
-/** 403 `insufficient_scope` unless the token has every one of `scopes`. */
-export const requireScopes = (...scopes: string[]): Guard => scopeGuard(scopes, 'all');
-
-/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
-export const requireAnyScope = (...scopes: string[]): Guard => scopeGuard(scopes, 'any');
-
-/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
-export const requireClaims = (rules: ClaimRules): Guard => claimGuard(rules);
+// The guards are the core's own (a `Guard` is what `check`/`upgrade` and `socketIoAuth` take):
+// the same names and answers as every adapter's.
+const guards = createAdapterGuards((guard): Guard => guard);
+export const requireScopes: AdapterGuards<Guard>['requireScopes'] = guards.requireScopes;
+export const requireAnyScope: AdapterGuards<Guard>['requireAnyScope'] = guards.requireAnyScope;
+export const requireRoles: AdapterGuards<Guard>['requireRoles'] = guards.requireRoles;
+export const requireAnyRole: AdapterGuards<Guard>['requireAnyRole'] = guards.requireAnyRole;
+export const requireClaims: AdapterGuards<Guard>['requireClaims'] = guards.requireClaims;
+export const requireAuthentication: AdapterGuards<Guard>['requireAuthentication'] =
+  guards.requireAuthentication;
 
 /**
  * Writes `response` as a raw HTTP/1.1 answer and closes the socket once it is flushed. Header
