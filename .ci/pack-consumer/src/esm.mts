@@ -1,15 +1,21 @@
 // ESM consumer of the packed packages (see .ci/pack-check): a token minted by
-// @gatehouse/testing verified by the core and through each framework adapter.
+// @gatehouse/testing verified by the core and through each framework adapter (Express, Koa,
+// Fastify, the fetch adapter and its Hono middleware, and a WebSocket upgrade).
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createVerifier, isGatehouseError } from '@gatehouse/core';
 import { requireAuth as expressAuth, requireScopes } from '@gatehouse/express';
 import { gatehouse } from '@gatehouse/fastify';
+import { requireAuth as fetchAuth, withAuth } from '@gatehouse/fetch';
+import * as honoGatehouse from '@gatehouse/fetch/hono';
 import { requireAuth as koaAuth } from '@gatehouse/koa';
 import { createTestIssuer } from '@gatehouse/testing';
+import { requireAuth as upgradeAuth } from '@gatehouse/websocket';
 import express from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
 import Koa from 'koa';
 
 const issuer = await createTestIssuer();
@@ -53,7 +59,39 @@ fastify.get('/me', async (request) => ({ sub: request.auth?.subject }));
 await check(await fastify.listen({ port: 0, host: '127.0.0.1' }).then((url) => `${url}/me`));
 await fastify.close();
 
+// The Web-standard adapter, called as a fetch server calls it (no HTTP needed), and Hono.
+const handler = withAuth(fetchAuth(options), (_request, auth) =>
+  Response.json({ sub: auth?.subject }),
+);
+const fetched = await handler(
+  new Request('http://api.test/me', { headers: { authorization: `Bearer ${token}` } }),
+);
+assert.deepEqual(await fetched.json(), { sub: 'alice' });
+assert.equal((await handler(new Request('http://api.test/me'))).status, 401);
+const hono = new Hono<honoGatehouse.GatehouseEnv>()
+  .use(honoGatehouse.requireAuth(options))
+  .get('/me', (c) => c.json({ sub: c.get('auth')?.subject }));
+const honoOk = await hono.request('/me', { headers: { authorization: `Bearer ${token}` } });
+assert.deepEqual(await honoOk.json(), { sub: 'alice' });
+assert.equal((await hono.request('/me')).status, 401);
+
+// A WebSocket upgrade without a token is refused with a real HTTP 401 before any socket opens.
+const upgrades = upgradeAuth(options);
+const wsServer = createServer().listen(0, '127.0.0.1');
+wsServer.on('upgrade', (request, socket) => {
+  void upgrades.upgrade(request, socket);
+});
+await once(wsServer, 'listening');
+const refused = request(`http://127.0.0.1:${(wsServer.address() as AddressInfo).port}/chat`, {
+  headers: { connection: 'Upgrade', upgrade: 'websocket' },
+}).end();
+const [response] = (await once(refused, 'response')) as [IncomingMessage];
+response.resume();
+wsServer.close();
+assert.equal(response.statusCode, 401);
+assert.equal(response.headers['www-authenticate'], 'Bearer');
+
 await issuer.close();
 console.log(
-  'ESM consumer: core, Express, Koa and Fastify verified a token from @gatehouse/testing',
+  'ESM consumer: core, Express, Koa, Fastify, fetch, Hono and a WebSocket upgrade verified a token from @gatehouse/testing',
 );
