@@ -45,8 +45,8 @@ export function createObservers(config: ResolvedOptions): Observers {
 type Now<Input> = (input: Input) => AuthContext | Promise<AuthContext>;
 
 /**
- * `verifier` with its entry points measured by `telemetry` and known to `telemetryOf`; the
- * verifier itself, untouched, without telemetry. `verifyNow` is `verify` answering a cache hit
+ * `verifier` with its entry points measured by `telemetry` (attach the verifier users get with
+ * `telemetry.attach`); the verifier itself, untouched, without telemetry. `verifyNow` is `verify` answering a cache hit
  * without a promise; `cached`: whether the verifier has a token cache (a promise is then a miss).
  */
 export function withTelemetry(
@@ -67,7 +67,7 @@ export function withTelemetry(
     ([token, options]: [string, IdTokenOptions]) => verifier.verifyIdToken(token, options),
     false,
   );
-  return telemetry.attach({
+  return {
     ...verifier,
     verify: (token: string) => Promise.resolve(measuredVerify(token)),
     authenticate: (authorization: Authorization, request?: DpopRequestSource) =>
@@ -76,5 +76,5 @@ export function withTelemetry(
       measuredAuthenticate([authorization, request]),
     verifyIdToken: (token: string, options: IdTokenOptions) =>
       Promise.resolve(measuredIdToken([token, options])),
-  });
+  };
 }

@@ -3,6 +3,7 @@ import { extractBearerToken, usualBearerToken } from './bearer.js';
 import { answerDpop } from './dpop/authenticate.js';
 import { invalidToken } from './errors.js';
 import { verifySignature } from './internal/signature.js';
+import { withIntrospection } from './introspection/verifier.js';
 import { IssuerResolver } from './issuer-resolver.js';
 import { keyStoreFor } from './key-stores.js';
 import { createObservers, withTelemetry } from './observers.js';
@@ -105,6 +106,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     health: () => healthOf(issuers.stores()),
     challenge: config.challenge,
   } satisfies Verifier;
-  // Telemetry replaces the entry points with measured ones; without it they stay as they are.
-  return withTelemetry(verifier, telemetry, verifyNow, access.cache !== undefined);
+  // Telemetry measures the entry points (without it they stay as they are), introspection goes
+  // around them, and `telemetryOf` finds the verifier users get.
+  const around = { keysOf: (issuer: string) => issuers.resolve(issuer, {}), onEvent };
+  const measured = withTelemetry(verifier, telemetry, verifyNow, access.cache !== undefined);
+  const wrapped = withIntrospection(measured, options, around);
+  return telemetry === undefined ? wrapped : telemetry.attach(wrapped);
 }
