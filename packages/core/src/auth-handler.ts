@@ -5,13 +5,14 @@ import { extractDpopToken } from './dpop/authenticate.js';
 import type { DpopRequest } from './dpop/proof.js';
 import {
   type ChallengeOptions,
-  GatehouseError,
+  type GatehouseError,
   type HttpErrorResponse,
   isGatehouseError,
   toHttpResponse,
 } from './errors.js';
 import { forgetRequest, rememberRequest, settingsOf } from './internal/request-state.js';
 import type { VerifierHealth } from './readiness.js';
+import { asRefusal } from './refusal.js';
 import { telemetryOf } from './telemetry.js';
 import { type CredentialSource, credentialsOf, type TokenLocations } from './token-locations.js';
 import type { AuthContext, Authorization, Verifier } from './types.js';
@@ -208,24 +209,6 @@ export function failureFor(error: unknown, request: object): Failure {
   if (settings?.errors !== 'delegate') return { action: 'respond', response };
   const { 'content-type': _contentType, ...headers } = response.headers;
   return { action: 'delegate', error, headers };
-}
-
-/**
- * What the verifier step answers for an error that is not a refusal (a bug, a verifier of one's
- * own that throws): an outage, 503 + Retry-After, never the framework's 500. The error is kept
- * as `cause` for server-side logs.
- */
-function asRefusal(error: unknown): GatehouseError {
-  return isGatehouseError(error)
-    ? error
-    : new GatehouseError(
-        'temporarily_unavailable',
-        'keys_unavailable',
-        'the token could not be checked now',
-        {
-          cause: error,
-        },
-      );
 }
 
 // Anonymous requests of an optional handler never reach the verifier (no rejection events for

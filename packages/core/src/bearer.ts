@@ -41,6 +41,18 @@ export function extractBearerToken(authorization: string | readonly string[] | u
   );
 }
 
+/**
+ * The token of the usual spelling, `Bearer <token>`, unparsed: only for a cache lookup before
+ * `extractBearerToken` (a cached token is a valid b64token by construction); else `undefined`.
+ */
+export function usualBearerToken(
+  authorization: string | readonly string[] | undefined,
+): string | undefined {
+  return typeof authorization === 'string' && authorization.startsWith('Bearer ')
+    ? authorization.slice(7)
+    : undefined;
+}
+
 const noCredentials = () =>
   new GatehouseError('unauthorized', 'missing_credentials', 'a Bearer access token is required');
 

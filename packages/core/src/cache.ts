@@ -17,8 +17,8 @@ export interface VerifiedToken {
 }
 
 /**
- * Results of successful verifications, keyed by the token itself (never by a header spelling),
- * so a repeated token costs a map lookup instead of a signature check.
+ * Results of successful verifications, by the token itself (never by a header spelling), so a
+ * repeated token costs a map lookup instead of a signature check.
  *
  * A hit gives the answer a fresh verification would give at that instant, for everything that
  * does not depend on code the user supplies: the time window is the one `checkTimeClaims`
@@ -33,8 +33,17 @@ export interface VerifiedToken {
  * tokens seen once (many clients with fresh tokens, a batch job, a flood of valid tokens) pays no
  * insertion and cannot push the tokens in use out of the cache.
  *
- * Does not: cache a refusal; key on anything but the whole, canonical token (two tokens sharing a
- * signature but not a payload never collide, and base64url has one spelling per token).
+ * Entries are found by the token's last 32 characters (its signature's tail: hashing them costs a
+ * 25th of hashing an 800-character token) and taken only if the entry's token is the whole token
+ * presented, so the whole token still decides. A token made to share a cached token's tail (the
+ * same signature bytes under another payload) is never accepted and never evicts the entry: it
+ * misses, and fails its own full verification. Only verified tokens are offered, so two entries
+ * share a tail only if two valid signatures do — which takes a key of one's own, e.g. a tenant of
+ * an issuer template with its own JWKS; each such token then replaces the other's entry, costing
+ * the other one full verification, as evicting it with a flood of valid tokens would.
+ *
+ * Does not: cache a refusal; accept anything but the whole, canonical token (two tokens sharing a
+ * signature but not a payload never match, and base64url has one spelling per token).
  */
 export class VerifiedTokenCache {
   readonly #entries: LRUCache<string, VerifiedToken>;
@@ -47,28 +56,38 @@ export class VerifiedTokenCache {
 
   /** The entry for `token` if it is still valid at `nowMs` with its key still current. */
   get(token: string, nowMs: number): VerifiedToken | undefined {
-    const entry = this.#entries.get(token);
-    if (entry === undefined) return undefined;
+    const tail = tailOf(token);
+    const entry = this.#entries.get(tail);
+    if (entry === undefined || entry.auth.token !== token) return undefined;
     if (
       nowMs < entry.window.fromMs ||
       nowMs >= entry.window.untilMs ||
       entry.store.keyNow(entry.alg, entry.kid) !== entry.key
     ) {
-      this.#entries.delete(token);
+      this.#entries.delete(tail);
       return undefined;
     }
     return entry;
   }
 
-  /** Offers a verified token; it is kept if it was offered before (see admission above). */
+  /**
+   * Offers a verified token (`entry.auth.token` is `token`); it is kept if it was offered before
+   * (see admission above). A doorkeeper collision, a shared tail included, only admits a token
+   * one verification early.
+   */
   offer(token: string, entry: VerifiedToken): void {
-    if (this.#doorkeeper.check(token)) this.#entries.set(token, entry);
+    const tail = tailOf(token);
+    if (this.#doorkeeper.check(tail)) this.#entries.set(tail, entry);
   }
 
   get size(): number {
     return this.#entries.size;
   }
 }
+
+// A signature's last 32 base64url characters: 192 bits that two signatures share by chance never.
+const TAIL = 32;
+const tailOf = (token: string) => (token.length > TAIL ? token.slice(-TAIL) : token);
 
 /**
  * Which strings were seen once recently: a bit per hash slot, cleared after `window` new

@@ -9,7 +9,13 @@ import { emit } from './internal/emit.js';
 import { createLogListener, logConfigWarnings } from './logging.js';
 import type { ResolvedOptions } from './options.js';
 import { Telemetry } from './telemetry.js';
-import type { AuthContext, Authorization, DpopRequestSource, EventListener } from './types.js';
+import type {
+  AuthContext,
+  Authorization,
+  DpopRequestSource,
+  EventListener,
+  Verifier,
+} from './types.js';
 
 export interface Observers {
   /** Every listener in one; `undefined` when nobody listens. */
@@ -38,37 +44,37 @@ export function createObservers(config: ResolvedOptions): Observers {
 
 type Now<Input> = (input: Input) => AuthContext | Promise<AuthContext>;
 
-/** The verifier's entry points, measured by `telemetry`. */
-export function observeVerifier(
-  telemetry: Telemetry,
-  plain: {
-    verifyNow: Now<string>;
-    authenticateNow: (
-      authorization: Authorization,
-      request?: DpopRequestSource,
-    ) => AuthContext | Promise<AuthContext>;
-    verifyIdToken: (token: string, options: IdTokenOptions) => Promise<AuthContext>;
-    cached: boolean;
-  },
-) {
-  const verifyNow = telemetry.observe(plain.verifyNow, plain.cached);
+/**
+ * `verifier` with its entry points measured by `telemetry` (attach the verifier users get with
+ * `telemetry.attach`); the verifier itself, untouched, without telemetry. `verifyNow` is `verify` answering a cache hit
+ * without a promise; `cached`: whether the verifier has a token cache (a promise is then a miss).
+ */
+export function withTelemetry(
+  verifier: Verifier & Required<Pick<Verifier, 'authenticateNow'>>,
+  telemetry: Telemetry | undefined,
+  verifyNow: Now<string>,
+  cached: boolean,
+): Verifier {
+  if (telemetry === undefined) return verifier;
+  const measuredVerify = telemetry.observe(verifyNow, cached);
   // One input for `observe`: the header and, for DPoP, what the proof is checked against.
-  const authenticateNow = telemetry.observe(
+  const measuredAuthenticate = telemetry.observe(
     ([authorization, request]: [Authorization, DpopRequestSource | undefined]) =>
-      plain.authenticateNow(authorization, request),
-    plain.cached,
+      verifier.authenticateNow(authorization, request),
+    cached,
   );
-  const verifyIdToken = telemetry.observe(
-    ([token, options]: [string, IdTokenOptions]) => plain.verifyIdToken(token, options),
+  const measuredIdToken = telemetry.observe(
+    ([token, options]: [string, IdTokenOptions]) => verifier.verifyIdToken(token, options),
     false,
   );
   return {
-    verify: (token: string) => Promise.resolve(verifyNow(token)),
+    ...verifier,
+    verify: (token: string) => Promise.resolve(measuredVerify(token)),
     authenticate: (authorization: Authorization, request?: DpopRequestSource) =>
-      Promise.resolve(authenticateNow([authorization, request])),
+      Promise.resolve(measuredAuthenticate([authorization, request])),
     authenticateNow: (authorization: Authorization, request?: DpopRequestSource) =>
-      authenticateNow([authorization, request]),
+      measuredAuthenticate([authorization, request]),
     verifyIdToken: (token: string, options: IdTokenOptions) =>
-      Promise.resolve(verifyIdToken([token, options])),
+      Promise.resolve(measuredIdToken([token, options])),
   };
 }

@@ -1,7 +1,7 @@
 import { checkTimeClaims, type TimeWindow } from './claims.js';
 import { invalidToken } from './errors.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
-import type { IssuerResolver } from './internal/issuer-resolver.js';
+import type { IssuerResolver } from './issuer-resolver.js';
 import type { KeyStore } from './jwks.js';
 import type { ResolvedOptions } from './options.js';
 import type { JwtClaims, JwtHeader } from './types.js';

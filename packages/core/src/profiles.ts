@@ -4,17 +4,25 @@ import { checkIdTokenClaims, type IdTokenOptions } from './id-token.js';
 import type { ResolvedOptions } from './options.js';
 import type { KindRules } from './precheck.js';
 import { checkAccessTokenType, checkIdTokenType, checkNotSenderConstrained } from './token-kind.js';
-import type { JwtClaims } from './types.js';
+import type { AuthContext, JwtClaims } from './types.js';
 
 /** What differs between verifying an access token and an ID token. */
 export interface Profile extends KindRules {
   /** Checks after the signature, on claims now known to come from the issuer. */
   checkClaims(claims: JwtClaims, nowMs: number): void;
   cache: VerifiedTokenCache | undefined;
+  /**
+   * The cached verification of `token`, judged at `nowMs`: time window and key by the cache,
+   * claim predicates again (they may consult state that changed, such as a deny-list). Throws
+   * the refusal a fresh verification would give; `undefined` when not cached.
+   */
+  recall(token: string, nowMs: number): AuthContext | undefined;
 }
 
 /** RFC 9068 §4: an access token for this API, never bound to a client key, cached by default. */
 export function accessTokenProfile(config: ResolvedOptions): Profile {
+  const cache = config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined;
+  const predicates = config.claimPredicates;
   return {
     checkType: (header, claims) => checkAccessTokenType(header, claims, config),
     checkAudience: (claims, audiences) => checkAudience(claims, audiences, config.audienceClaim),
@@ -23,7 +31,12 @@ export function accessTokenProfile(config: ResolvedOptions): Profile {
       checkRequiredClaims(claims, config.requiredClaims);
       if (config.claimRules) checkClaimRules(claims, config.claimRules);
     },
-    cache: config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined,
+    cache,
+    recall(token, nowMs) {
+      const auth = cache?.get(token, nowMs)?.auth;
+      if (auth !== undefined && predicates !== undefined) checkClaimRules(auth.claims, predicates);
+      return auth;
+    },
   };
 }
 
@@ -53,5 +66,6 @@ export function idTokenProfile(config: ResolvedOptions, options: IdTokenOptions)
     checkClaims: (claims, nowMs) =>
       checkIdTokenClaims(claims, options, nowMs, config.clockToleranceMs),
     cache: undefined,
+    recall: () => undefined,
   };
 }

@@ -1,21 +1,17 @@
 import { toAuthContext } from './auth-context.js';
-import { extractBearerToken } from './bearer.js';
-import { checkClaimRules } from './claims.js';
-import { authenticateDpop, extractDpopToken } from './dpop/authenticate.js';
-import type { DpopSettings } from './dpop/options.js';
-import type { DpopRequest } from './dpop/proof.js';
-import { GatehouseError, invalidToken, isGatehouseError } from './errors.js';
-import { emit } from './internal/emit.js';
-import { IssuerResolver } from './internal/issuer-resolver.js';
-import { rejectionEvent } from './internal/refusal-event.js';
+import { extractBearerToken, usualBearerToken } from './bearer.js';
+import { answerDpop } from './dpop/authenticate.js';
+import { invalidToken } from './errors.js';
 import { verifySignature } from './internal/signature.js';
 import { withIntrospection } from './introspection/verifier.js';
+import { IssuerResolver } from './issuer-resolver.js';
 import { keyStoreFor } from './key-stores.js';
-import { createObservers, observeVerifier } from './observers.js';
+import { createObservers, withTelemetry } from './observers.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
 import { precheck } from './precheck.js';
 import { accessTokenProfile, boundTokenProfile, idTokenProfile, type Profile } from './profiles.js';
 import { healthOf, loadAll } from './readiness.js';
+import { refuser } from './refusal.js';
 import type { AuthContext, Authorization, DpopRequestSource, Verifier } from './types.js';
 
 /**
@@ -33,14 +29,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // The user's onEvent, the logger and the telemetry behind one listener (none: undefined).
   const { onEvent, telemetry } = createObservers(resolved);
   const config: ResolvedOptions = { ...resolved, onEvent };
+  const refuse = refuser(onEvent);
   const issuers = new IssuerResolver(config.issuers, {
     createStore: (issuer, jwksUri) => keyStoreFor(config, issuer, jwksUri),
     ...config.issuerLimits,
-    onEvent: config.onEvent,
+    onEvent,
   });
   const access = accessTokenProfile(config);
   const bound = config.dpop && boundTokenProfile(config);
+  const boundToken = { verifyToken: (token: string) => verifyNow(token, bound as Profile), refuse };
 
+  /** The full verification of `token`; every refusal passes `refuse` once. */
   async function run(token: string, profile: Profile): Promise<AuthContext> {
     try {
       const nowMs = Date.now();
@@ -61,40 +60,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
       profile.cache?.offer(token, { auth, window, key, alg: header.alg, kid: header.kid, store });
       return auth;
     } catch (error) {
-      throw refusal(error);
+      throw refuse(error);
     }
   }
 
-  /** Every refusal passes here once: unexpected errors become an outage, never a 500. */
-  function refusal(error: unknown): GatehouseError {
-    const refused = isGatehouseError(error)
-      ? error
-      : new GatehouseError(
-          'temporarily_unavailable',
-          'keys_unavailable',
-          'the token could not be checked now',
-          {
-            cause: error,
-          },
-        );
-    if (config.onEvent !== undefined) emit(config.onEvent, rejectionEvent(refused));
-    return refused;
-  }
-
-  /**
-   * The cached verification of `token`, judged at this instant: time window and key by the cache,
-   * claim predicates here (they may consult state that changed, such as a deny-list). Throws the
-   * refusal a fresh verification would give.
-   */
-  function cached(token: string, profile: Profile = access): AuthContext | undefined {
-    const entry = profile.cache?.get(token, Date.now());
-    if (entry === undefined || config.claimPredicates === undefined) return entry?.auth;
+  /** `verify`, but a cache hit is the `AuthContext` itself rather than a promise. */
+  function verifyNow(token: string, profile = access): AuthContext | Promise<AuthContext> {
+    let hit: AuthContext | undefined;
     try {
-      checkClaimRules(entry.auth.claims, config.claimPredicates);
+      hit = profile.recall(token, Date.now());
     } catch (error) {
-      throw refusal(error);
+      return Promise.reject(refuse(error));
     }
-    return entry.auth;
+    return hit ?? run(token, profile);
   }
 
   /** `authenticate`, but a cache hit is the `AuthContext` itself rather than a promise. */
@@ -102,109 +80,36 @@ export function createVerifier(options: VerifierOptions): Verifier {
     authorization: Authorization,
     request?: DpopRequestSource,
   ): AuthContext | Promise<AuthContext> {
-    if (config.dpop !== undefined) {
-      const answer = authenticateDpopNow(config.dpop, authorization, request);
-      if (answer !== undefined) return answer;
-    }
+    const dpop = config.dpop && answerDpop(authorization, request, boundToken, config.dpop);
+    if (dpop !== undefined) return dpop;
+    let token: string;
     try {
-      // The usual spelling needs no parsing: a cached token is a valid b64token by construction.
-      let missed: string | undefined;
-      if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
-        missed = authorization.slice(7);
-        const hit = cached(missed);
-        if (hit !== undefined) return hit;
-      }
-      let token: string;
-      try {
-        token = extractBearerToken(authorization);
-      } catch (error) {
-        throw refusal(error);
-      }
-      // Another spelling (`bearer`, more spaces) may name a cached token; the usual one missed.
-      return (token === missed ? undefined : cached(token)) ?? run(token, access);
+      // The usual spelling is looked up before parsing, and not a second time after it.
+      const usual = usualBearerToken(authorization);
+      const hit = usual === undefined ? undefined : access.recall(usual, Date.now());
+      if (hit !== undefined) return hit;
+      token = extractBearerToken(authorization);
+      if (token === usual) return run(token, access);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(refuse(error));
     }
+    return verifyNow(token);
   }
 
-  /**
-   * The answer to a DPoP credential, or to any credential when DPoP is required; `undefined`
-   * when the Bearer path is to answer.
-   */
-  function authenticateDpopNow(
-    settings: DpopSettings,
-    authorization: Authorization,
-    request: DpopRequestSource | undefined,
-  ): Promise<AuthContext> | undefined {
-    let token: string | undefined;
-    let http: DpopRequest | undefined;
-    try {
-      token = extractDpopToken(authorization);
-      if (token === undefined) {
-        if (!settings.required) return undefined;
-        throw new GatehouseError(
-          'unauthorized',
-          'missing_credentials',
-          'a DPoP-bound access token and its proof are required',
-        );
-      }
-      http = typeof request === 'function' ? request() : request;
-    } catch (error) {
-      return Promise.reject(refusal(error));
-    }
-    const profile = bound as Profile;
-    return authenticateDpop(
-      {
-        token,
-        request: http,
-        verifyToken: (presented) => cached(presented, profile) ?? run(presented, profile),
-        refuse: refusal,
-      },
-      settings,
-    );
-  }
-
-  /** `verify`, but a cache hit is the `AuthContext` itself rather than a promise (telemetry). */
-  function verifyNow(token: string): AuthContext | Promise<AuthContext> {
-    try {
-      return cached(token) ?? run(token, access);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  const verifier: Verifier = {
-    verify(token) {
-      try {
-        return Promise.resolve(cached(token) ?? run(token, access));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
-    authenticate: (authorization, request) =>
+  const verifier = {
+    verify: (token: string) => Promise.resolve(verifyNow(token)),
+    authenticate: (authorization: Authorization, request?: DpopRequestSource) =>
       Promise.resolve(authenticateNow(authorization, request)),
     authenticateNow,
     verifyIdToken: (token, idOptions) => run(token, idTokenProfile(config, idOptions)),
     ready: () => loadAll(issuers.stores()),
     health: () => healthOf(issuers.stores()),
     challenge: config.challenge,
-  };
-  // Telemetry replaces the entry points with measured ones; without it they stay as they are.
+  } satisfies Verifier;
+  // Telemetry measures the entry points (without it they stay as they are), introspection goes
+  // around them, and `telemetryOf` finds the verifier users get.
   const around = { keysOf: (issuer: string) => issuers.resolve(issuer, {}), onEvent };
-  if (telemetry === undefined) return withIntrospection(verifier, options, around);
-  return telemetry.attach(
-    withIntrospection(
-      {
-        ...verifier,
-        ...observeVerifier(telemetry, {
-          verifyNow,
-          authenticateNow,
-          verifyIdToken: verifier.verifyIdToken,
-          cached: access.cache !== undefined,
-        }),
-      },
-      options,
-      around,
-    ),
-  );
+  const measured = withTelemetry(verifier, telemetry, verifyNow, access.cache !== undefined);
+  const wrapped = withIntrospection(measured, options, around);
+  return telemetry === undefined ? wrapped : telemetry.attach(wrapped);
 }

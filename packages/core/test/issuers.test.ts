@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nearMiss } from '../src/internal/issuer-near-miss.js';
-import { IssuerResolver } from '../src/internal/issuer-resolver.js';
+import { IssuerResolver } from '../src/issuer-resolver.js';
 import { resolveIssuers, splitTemplate, tenantOf } from '../src/issuers.js';
 import type { KeyStore } from '../src/jwks.js';
 import type { GatehouseEvent } from '../src/types.js';

@@ -3,11 +3,9 @@
  * token verified as for Bearer (but allowed a `cnf`), then its proof checked against the request.
  */
 import { GatehouseError, isGatehouseError } from '../errors.js';
-import type { AuthContext } from '../types.js';
+import type { AuthContext, Authorization, DpopRequestSource } from '../types.js';
 import type { DpopSettings } from './options.js';
 import { checkDpopProof, type DpopRequest } from './proof.js';
-
-type Authorization = string | readonly string[] | undefined;
 
 // RFC 9449 §7.1: credentials = "DPoP" 1*SP token68; the scheme is case-insensitive.
 const SCHEME = /^dpop(\s+|$)/i;
@@ -52,6 +50,36 @@ export interface DpopAuthentication {
 }
 
 /**
+ * The verifier's answer to a DPoP credential, or to any credential when DPoP is `required`;
+ * `undefined` when the Bearer path is to answer (DPoP optional, another scheme or none).
+ * Refusals are rejected promises, made by `verifier.refuse`.
+ */
+export function answerDpop(
+  authorization: Authorization,
+  request: DpopRequestSource | undefined,
+  verifier: Pick<DpopAuthentication, 'verifyToken' | 'refuse'>,
+  settings: DpopSettings,
+): Promise<AuthContext> | undefined {
+  let token: string | undefined;
+  let http: DpopRequest | undefined;
+  try {
+    token = extractDpopToken(authorization);
+    if (token === undefined) {
+      if (!settings.required) return undefined;
+      throw new GatehouseError(
+        'unauthorized',
+        'missing_credentials',
+        'a DPoP-bound access token and its proof are required',
+      );
+    }
+    http = typeof request === 'function' ? request() : request;
+  } catch (error) {
+    return Promise.reject(verifier.refuse(error));
+  }
+  return authenticateDpop({ ...verifier, token, request: http }, settings);
+}
+
+/**
  * Authenticates a `DPoP` request: the token, then its proof. Resolves with the token's
  * `AuthContext` plus `dpop` (the key thumbprint, and a fresh nonce to send when one is due);
  * rejects with a `GatehouseError` whose challenge is DPoP's.
@@ -59,7 +87,7 @@ export interface DpopAuthentication {
  * Does not: cache anything about the proof (each is single-use); accept a token without
  * `cnf.jkt` (RFC 9449 §7.1).
  */
-export async function authenticateDpop(
+async function authenticateDpop(
   input: DpopAuthentication,
   settings: DpopSettings,
 ): Promise<AuthContext> {

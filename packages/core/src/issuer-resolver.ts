@@ -8,13 +8,13 @@
  * them a minute (beyond: 503 with `Retry-After`, so a flood of made-up tenants cannot start a
  * fetch storm); trust a tenant whose `tid` disagrees with its `iss`.
  */
-import { GatehouseError, invalidToken } from '../errors.js';
-import { forTenant, type ResolvedIssuer, TENANT_PLACEHOLDER, tenantOf } from '../issuers.js';
-import type { KeyStore } from '../jwks.js';
-import type { EventListener, JwtClaims } from '../types.js';
-import { emit } from './emit.js';
-import { nearMiss } from './issuer-near-miss.js';
-import { issuerMismatch } from './refusal-event.js';
+import { GatehouseError, invalidToken } from './errors.js';
+import { emit } from './internal/emit.js';
+import { nearMiss } from './internal/issuer-near-miss.js';
+import { issuerMismatch } from './internal/refusal-event.js';
+import { forTenant, type ResolvedIssuer, TENANT_PLACEHOLDER, tenantOf } from './issuers.js';
+import type { KeyStore } from './jwks.js';
+import type { EventListener, JwtClaims } from './types.js';
 
 /** What a token's issuer resolves to. */
 export interface IssuerMatch {
