@@ -275,6 +275,22 @@ describe('steps 8–11: claims', () => {
     await expectRefused(at(now - 20), { reason: 'dpop_stale' }, settingsOf({ maxAge: '10s' }));
   });
 
+  it('refuses an exp that is past by more than the tolerance, or not a number (RFC 7519 §4.1.4)', async () => {
+    const nowMs = Date.now();
+    const now = nowMs / 1000;
+    const withExp = (exp: unknown) =>
+      request({
+        proof: key.proof({ method: 'GET', url: URL_, accessToken: TOKEN, claims: { exp } }),
+        nowMs,
+      });
+    await expectRefused(withExp(now - 5 - 1), { reason: 'dpop_stale' });
+    await expectRefused(withExp(now - 5), { reason: 'dpop_stale' });
+    await expectRefused(withExp(String(now + 60)), { reason: 'dpop_stale' });
+    await expectRefused(withExp(Number.NaN), { reason: 'dpop_stale' });
+    await expect(checkDpopProof(withExp(now - 4), settingsOf())).resolves.toBeDefined();
+    await expect(checkDpopProof(withExp(now + 60), settingsOf())).resolves.toBeDefined();
+  });
+
   it('refuses a proof made for another access token (ath)', async () => {
     const proof = key.proof({ method: 'GET', url: URL_, accessToken: `${TOKEN}x` });
     await expectRefused(request({ proof }), { reason: 'dpop_token_hash_mismatch' });
