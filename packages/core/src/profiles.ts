@@ -21,7 +21,7 @@ export function accessTokenProfile(config: ResolvedOptions): Profile {
     checkClaims(claims) {
       checkNotSenderConstrained(claims);
       checkRequiredClaims(claims, config.requiredClaims);
-      if (config.claimRules) checkClaimRules(claims, config.claimRules);
+      checkClaimRules(claims, config.claimRules);
     },
     cache: config.cacheMax > 0 ? new VerifiedTokenCache(config.cacheMax) : undefined,
   };
@@ -37,7 +37,7 @@ export function boundTokenProfile(config: ResolvedOptions): Profile {
     ...accessTokenProfile(config),
     checkClaims(claims) {
       checkRequiredClaims(claims, config.requiredClaims);
-      if (config.claimRules) checkClaimRules(claims, config.claimRules);
+      checkClaimRules(claims, config.claimRules);
     },
   };
 }
