@@ -1,5 +1,6 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyStoreFor } from '../src/key-stores.js';
 import type { GatehouseEvent } from '../src/types.js';
 import { createVerifier } from '../src/verify.js';
 
@@ -37,6 +38,15 @@ describe('keyStoreFor', () => {
     });
     await expect(verifier.verify(forged)).rejects.toMatchObject({ reason: 'bad_signature' });
     expect(issuer.requests).toEqual(before);
+  });
+
+  it('secret: the store gives its one key both ways, now and when asked', async () => {
+    const config = { secret: Buffer.from(SECRET) } as unknown as Parameters<typeof keyStoreFor>[0];
+    const store = keyStoreFor(config, issuer.url, undefined);
+    const now = store.keyNow('HS256', undefined);
+    expect(now).toMatchObject({ type: 'secret', symmetricKeySize: SECRET.length });
+    expect(await store.getKey('HS256', 'any')).toBe(now);
+    expect(store.issuer).toBe(issuer.url);
   });
 
   it('keys: the configured key set, no request', async () => {
