@@ -79,6 +79,26 @@ describe('decodeCompactJws', () => {
     );
   });
 
+  it('checks the header segment itself, not only what it decodes to', () => {
+    // Node's decoder skips characters outside the alphabet and ignores unused bits, so these
+    // header segments decode to a good header; only the segment check refuses them.
+    const payload = b64({ sub: 'a' });
+    const good = b64({ alg: 'ES256', kid: 'k1' });
+    expect(good.length % 4).toBe(3);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const noncanonical = good.slice(0, -1) + alphabet[alphabet.indexOf(good.at(-1) as string) | 1];
+    for (const header of [`${good.slice(0, 4)}*${good.slice(4)}`, `${good}=`, noncanonical]) {
+      expect(Buffer.from(header, 'base64url').toString()).toBe('{"alg":"ES256","kid":"k1"}');
+      expect(() => decodeCompactJws(`${header}.${payload}.c2ln`, MAX)).toThrow(
+        expect.objectContaining({
+          reason: 'malformed_token',
+          description: 'the token is not a JWT',
+        }),
+      );
+    }
+    expect(decodeCompactJws(`${good}.${payload}.c2ln`, MAX).header.kid).toBe('k1');
+  });
+
   it('freezes header and claims all the way down, and drops own __proto__ members', () => {
     const header = { alg: 'RS256', kid: 'deep', jwk: { kty: 'EC', x5c: ['a'] } };
     const json =
