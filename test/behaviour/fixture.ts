@@ -1,10 +1,10 @@
 import { createPublicKey } from 'node:crypto';
 import {
   type AuthContext,
-  createIntrospectingVerifier,
   createResourceMetadata,
   type ErrorReason,
   type GatehouseEvent,
+  type IntrospectionOptions,
 } from '@gatehouse/core';
 import {
   createDpopKey,
@@ -31,6 +31,8 @@ export type Variant =
   | 'delegate'
   | 'metadata'
   | 'opaque'
+  | 'opaqueMatched'
+  | 'revocation'
   | 'locations'
   | 'cold'
   | 'faulty'
@@ -117,11 +119,14 @@ export async function createFixture(): Promise<Fixture> {
     PROVIDERS.map((p) => [p, { ...cases[p].options(providers[p]), realm: REALM, onEvent }]),
   ) as unknown as Record<Provider, Record<string, unknown>>;
   const introspection = await startIntrospectionServer();
-  introspection.answer = (form) =>
-    OPAQUE_ANSWERS[form.get('token') ?? '']?.(issuer) ?? {
-      body: { active: false },
-    };
+  introspection.answer = (form) => introspectionAnswer(form.get('token') ?? '', issuer);
   const base = { issuer: issuer.url, audience: issuer.audience, realm: REALM, onEvent };
+  const introspect = (extra: Partial<IntrospectionOptions> = {}): IntrospectionOptions => ({
+    endpoint: introspection.endpoint,
+    clientId: 'behaviour-table',
+    clientSecret: 'rs-secret',
+    ...extra,
+  });
   return {
     issuer,
     coldIssuer,
@@ -145,15 +150,17 @@ export async function createFixture(): Promise<Fixture> {
           authorizationServers: [issuer.url],
         }),
       },
-      opaque: {
-        verifier: createIntrospectingVerifier({
-          ...base,
-          introspection: {
-            endpoint: introspection.endpoint,
-            clientId: 'behaviour-table',
-            clientSecret: 'rs-secret',
-          },
-        }),
+      opaque: { ...base, issuer: { issuer: issuer.url, introspection: introspect() } },
+      opaqueMatched: {
+        ...base,
+        issuer: {
+          issuer: issuer.url,
+          introspection: introspect({ match: (token) => token.startsWith('opaque-') }),
+        },
+      },
+      revocation: {
+        ...base,
+        issuer: { issuer: issuer.url, introspection: introspect({ tokens: 'jwt' }) },
       },
       locations: { ...base, token: { cookie: 'at', header: 'x-access-token', query: true } },
       cold: {
@@ -260,6 +267,8 @@ export const TOKENS = {
   opaqueRevoked: async () => 'opaque-revoked',
   opaqueForeign: async () => 'opaque-foreign',
   opaqueBroken: async () => 'opaque-broken',
+  /** A valid JWT its issuer's introspection endpoint says is no longer active (revoked). */
+  revokedJwt: (f: Fixture) => f.issuer.mint({ jti: REVOKED_JTI }),
   mfaNow: (f: Fixture) => f.issuer.mint({ acr: ACR_MFA, auth_time: nowSeconds() - 5 }),
   passwordNow: (f: Fixture) =>
     f.issuer.mint({ acr: 'urn:gatehouse:pwd', auth_time: nowSeconds() - 5 }),
@@ -287,6 +296,17 @@ const OPAQUE_ANSWERS: Record<string, (issuer: TestIssuer) => IntrospectionAnswer
   'opaque-broken': () => ({ status: 500, body: { error: 'server_error' } }),
 };
 type IntrospectionAnswer = ReturnType<IntrospectionServer['answer']>;
+const REVOKED_JTI = 'revoked-by-the-issuer';
+
+/** Opaque tokens by name; a JWT (the `revocation` variant) is active unless its `jti` is revoked. */
+function introspectionAnswer(token: string, issuer: TestIssuer): IntrospectionAnswer {
+  const opaque = OPAQUE_ANSWERS[token];
+  if (opaque !== undefined) return opaque(issuer);
+  const payload = token.split('.')[1];
+  if (token.split('.').length !== 3 || payload === undefined) return { body: { active: false } };
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  return { body: { active: claims.jti !== REVOKED_JTI } };
+}
 
 const introspected = (issuer: TestIssuer, aud: string) => ({
   active: true,

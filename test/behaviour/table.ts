@@ -589,7 +589,7 @@ export const ROWS: readonly Row[] = [
       },
     },
   },
-  // RFC 7662: opaque tokens through the issuer's introspection endpoint (createIntrospectingVerifier)
+  // RFC 7662: opaque tokens through the introspection endpoint of the issuer entry (`introspection`)
   {
     name: 'opaque: active, for this API → 200 with sub',
     variant: 'opaque',
@@ -654,6 +654,45 @@ export const ROWS: readonly Row[] = [
     variant: 'opaque',
     token: 'expired',
     expect: invalidToken('expired'),
+  },
+  {
+    name: 'opaque, match: a token the issuer claims → 200',
+    variant: 'opaqueMatched',
+    token: 'opaqueActive',
+    expect: ok,
+  },
+  {
+    name: 'opaque, match: a token no issuer claims → 401 invalid_token, sent nowhere',
+    variant: 'opaqueMatched',
+    token: 'garbage',
+    expect: invalidToken('unknown_issuer'),
+  },
+  // `introspection.tokens: 'jwt'`: JWTs verified locally, then checked for revocation
+  {
+    name: 'revocation: a JWT the issuer says is active → 200',
+    variant: 'revocation',
+    token: 'valid',
+    repeat: 2,
+    expect: ok,
+  },
+  {
+    name: 'revocation: a valid JWT the issuer says is revoked → 401 invalid_token',
+    variant: 'revocation',
+    token: 'revokedJwt',
+    repeat: 2,
+    expect: invalidToken('token_inactive'),
+  },
+  {
+    name: 'revocation: an expired JWT → 401 expired (refused before the endpoint)',
+    variant: 'revocation',
+    token: 'expired',
+    expect: invalidToken('expired'),
+  },
+  {
+    name: 'revocation: an opaque token is not introspected → 401 invalid_token',
+    variant: 'revocation',
+    token: 'opaqueActive',
+    expect: invalidToken('malformed_token'),
   },
   // Other token locations (issue 16 §4): opt-in with `token`, never two credentials at once
   {

@@ -3,6 +3,10 @@ import { createVerifier, GatehouseConfigError, toHttpResponse } from '@gatehouse
 import { scopeGuard } from '@gatehouse/core/adapter';
 import { createDpopKey, createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import {
+  type IntrospectionServer,
+  startIntrospectionServer,
+} from '../../packages/core/test/support/introspection-endpoint.js';
 import { caseIt } from './catalog.js';
 import { verifierOf } from './support.js';
 
@@ -159,24 +163,39 @@ describe('catalog: sdk-verifier.error-response', () => {
   });
 });
 
-describe('catalog: sdk-verifier.revocation (not supported yet)', () => {
-  const introspection = {
-    endpoint: `https://as.example.test/introspect`,
-    clientId: 'rs',
-    clientSecret: 's',
-  };
-  caseIt('rfc7662-verifier-active-false-must-reject-token', () => {
-    expect(() =>
-      createVerifier({ issuer: issuer.url, audience: issuer.audience, introspection } as never),
-    ).toThrow(GatehouseConfigError);
+describe('catalog: sdk-verifier.revocation (RFC 7662 introspection)', () => {
+  let endpoint: IntrospectionServer;
+  beforeAll(async () => {
+    endpoint = await startIntrospectionServer();
   });
-  caseIt('rfc7662-introspection-fail-open-policy-must-be-explicitly-tested', () => {
-    expect(() =>
-      createVerifier({
-        issuer: issuer.url,
-        audience: issuer.audience,
-        introspection: { ...introspection, failOpen: true },
-      } as never),
-    ).toThrow(GatehouseConfigError);
+  afterAll(() => endpoint?.close());
+  const introspecting = (extra: Record<string, unknown> = {}) =>
+    createVerifier({
+      issuer: {
+        issuer: endpoint.issuer,
+        introspection: {
+          endpoint: endpoint.endpoint,
+          clientId: 'rs',
+          clientSecret: 's',
+          cache: false,
+          ...extra,
+        },
+      },
+      audience: issuer.audience,
+    });
+
+  caseIt('rfc7662-verifier-active-false-must-reject-token', async () => {
+    endpoint.answer = () => ({ body: { active: false } });
+    const error = await refusalOf(introspecting().verify('opaque-token'));
+    expect(toHttpResponse(error).status).toBe(401);
+    expect(error.reason).toBe('token_inactive');
+  });
+  caseIt('rfc7662-introspection-fail-open-policy-must-be-explicitly-tested', async () => {
+    endpoint.answer = () => ({ status: 500, body: { error: 'server_error' } });
+    const error = await refusalOf(introspecting().verify('opaque-token'));
+    expect(toHttpResponse(error).status).toBe(503);
+    expect(error.code).toBe('temporarily_unavailable');
+    // There is no way to fail open.
+    expect(() => introspecting({ failOpen: true })).toThrow(GatehouseConfigError);
   });
 });

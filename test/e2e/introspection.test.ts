@@ -1,5 +1,11 @@
 import type { JsonWebKey } from 'node:crypto';
-import { createIntrospectingVerifier, type GatehouseEvent, type Verifier } from '@gatehouse/core';
+import {
+  createVerifier,
+  type GatehouseEvent,
+  type IntrospectionOptions,
+  type Verifier,
+  type VerifierOptions,
+} from '@gatehouse/core';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChallenge } from '../behaviour/challenge.js';
@@ -14,6 +20,7 @@ import {
 import { clientCredentialsToken, connectClient } from './support/client.js';
 import {
   API_RESOURCE,
+  JWT_ANSWERS_RESOURCE_SERVER,
   JWT_RESOURCE_SERVER,
   RESOURCE_SERVER_CLIENTS,
   type RunningProvider,
@@ -21,7 +28,8 @@ import {
 } from './support/provider.js';
 
 // Opaque access tokens from oidc-provider, checked at its real introspection endpoint
-// (RFC 7662), found through its discovery document, by the three adapters.
+// (RFC 7662), found through its discovery document, by the three adapters; JSON answers and
+// RFC 9701 signed (JWT) answers.
 
 const NOTES = 'https://notes.gatehouse.test';
 const SCOPE = 'notes:read';
@@ -31,21 +39,30 @@ const DIARY = 'https://diary.gatehouse.test';
 let provider: RunningProvider;
 let client: oidc.Configuration;
 let apis: Record<Framework, RunningApi>;
+let jwtAnswerApis: Record<Framework, RunningApi>;
 let events: GatehouseEvent[];
 
-const introspecting = (
-  introspection: Partial<Parameters<typeof createIntrospectingVerifier>[0]['introspection']> = {},
-): Verifier =>
-  createIntrospectingVerifier({
+/** The options of an API of {@link NOTES} whose issuer entry introspects. */
+const optionsWith = (introspection: Partial<IntrospectionOptions> = {}): VerifierOptions => ({
+  issuer: {
     issuer: provider.issuer,
-    audience: NOTES,
-    onEvent: (event) => events.push(event),
     introspection: {
       clientId: RESOURCE_SERVER_CLIENTS.basic.id,
       clientSecret: RESOURCE_SERVER_CLIENTS.basic.secret,
       ...introspection,
     },
-  });
+  },
+  audience: NOTES,
+  onEvent: (event) => events.push(event),
+});
+const introspecting = (introspection: Partial<IntrospectionOptions> = {}): Verifier =>
+  createVerifier(optionsWith(introspection));
+/** RFC 9701: signed answers, asked for and required. */
+const JWT_ANSWERS = {
+  clientId: JWT_ANSWERS_RESOURCE_SERVER.id,
+  clientSecret: JWT_ANSWERS_RESOURCE_SERVER.secret,
+  response: 'jwt',
+} satisfies IntrospectionOptions;
 
 const opaqueToken = async () => {
   const token = await clientCredentialsToken(client, SCOPE, NOTES);
@@ -57,11 +74,13 @@ beforeAll(async () => {
   events = [];
   provider = await startProvider({ [NOTES]: [SCOPE], [DIARY]: ['diary:read'] }, [NOTES, DIARY]);
   client = await connectClient(provider);
-  apis = await startApis(introspecting(), SCOPE);
+  apis = await startApis(optionsWith(), SCOPE);
+  jwtAnswerApis = await startApis(optionsWith(JWT_ANSWERS), SCOPE);
 });
 
 afterAll(async () => {
   await closeApis(apis ?? {});
+  await closeApis(jwtAnswerApis ?? {});
   await provider?.close();
 });
 
@@ -106,7 +125,58 @@ describe.each(FRAMEWORKS)('opaque tokens at a %s API (RFC 7662)', (framework) =>
   });
 });
 
+describe.each(FRAMEWORKS)('RFC 9701 signed introspection answers at a %s API', (framework) => {
+  it('an active opaque token → 200, from the verified JWT answer', async () => {
+    const before = events.length;
+    const answer = await call(jwtAnswerApis[framework], '/protected', await opaqueToken());
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ issuer: provider.issuer, scopes: [SCOPE] });
+    expect(events.slice(before).some((event) => event.type === 'introspection_failed')).toBe(false);
+  });
+
+  it('a revoked token → 401 invalid_token (the signed answer says active: false)', async () => {
+    const token = await opaqueToken();
+    await oidc.tokenRevocation(client, token, { token_type_hint: 'access_token' });
+    const answer = await call(jwtAnswerApis[framework], '/whoami', token);
+    expect(answer.status).toBe(401);
+    expect(answer.body.error).toBe('invalid_token');
+  });
+});
+
 describe('introspection against oidc-provider, directly', () => {
+  it("tokens: 'jwt' at oidc-provider, which refuses to introspect JWTs (400) → 503, never a 200", async () => {
+    // oidc-provider answers unsupported_token_type for structured tokens: revocation of its
+    // JWTs cannot be seen there, and Gatehouse does not pretend it was.
+    const token = await clientCredentialsToken(client, 'accounts:read', API_RESOURCE);
+    const verifier = createVerifier({
+      ...optionsWith({ tokens: 'jwt' }),
+      audience: API_RESOURCE,
+    });
+    await expect(verifier.verify(token)).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+      reason: 'introspection_unavailable',
+    });
+  });
+
+  it('a signed answer verified with the keys of another issuer → 503 (the signature is checked)', async () => {
+    const other = await startProvider({ [NOTES]: [SCOPE] }, [NOTES]);
+    try {
+      // The endpoint of `provider`, the keys (and iss) of `other`: nothing of the answer is trusted.
+      const verifier = createVerifier({
+        issuer: {
+          issuer: other.issuer,
+          introspection: { ...JWT_ANSWERS, endpoint: `${provider.issuer}/token/introspection` },
+        },
+        audience: NOTES,
+      });
+      await expect(verifier.verify(await opaqueToken())).rejects.toMatchObject({
+        code: 'temporarily_unavailable',
+      });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('sees a revocation after use when results are not cached', async () => {
     const verifier = introspecting({ cache: false });
     const token = await opaqueToken();

@@ -34,10 +34,6 @@ export {
   type IntrospectionRecord,
   type IntrospectionStore,
 } from './introspection/store.js';
-export {
-  createIntrospectingVerifier,
-  type IntrospectingVerifierOptions,
-} from './introspection/verifier.js';
 export type { IssuerEntry, IssuerOption, IssuerTemplate } from './issuers.js';
 export type { KeyStoreHealth } from './jwks.js';
 export type { Logger } from './logging.js';

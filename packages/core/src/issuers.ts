@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { purposeOf } from './internal/option-hints.js';
+import type { IntrospectionOptions } from './introspection/options.js';
 
 /** The placeholder of an issuer template (Entra ID writes it so in its "common" metadata). */
 export const TENANT_PLACEHOLDER = '{tenantid}';
@@ -23,6 +24,8 @@ export interface IssuerEntry {
   jwksUri?: string;
   /** Algorithms accepted from this issuer. Default: the top-level `algorithms`. */
   algorithms?: string[];
+  /** Token introspection (RFC 7662) at this issuer: opaque tokens, or its JWTs too. */
+  introspection?: IntrospectionOptions;
 }
 
 /**
@@ -124,6 +127,12 @@ export function issuerOptionSchema(url: z.ZodType<string>) {
       audience: audienceSchema.optional(),
       jwksUri: url.optional(),
       algorithms: algorithmsSchema.optional(),
+      // Checked member by member by introspection/options.ts, with this path.
+      introspection: z
+        .custom<IntrospectionOptions>((value) => typeof value === 'object' && value !== null, {
+          message: 'must be an object: { clientId, clientSecret, … }',
+        })
+        .optional(),
     }),
     z.strictObject({
       template,

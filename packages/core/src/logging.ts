@@ -187,12 +187,27 @@ function describe(event: GatehouseEvent, config: ResolvedOptions): Line[] {
       return [
         {
           level: 'error',
-          cause: `introspection ${event.issuer} ${event.detail}`,
+          // The line that opens the breaker is logged even when its cause was just logged.
+          cause: `introspection ${event.issuer} ${event.detail}${event.breakerOpenFor === undefined ? '' : ' (breaker)'}`,
           message:
-            `Gatehouse could not introspect a token at issuer "${event.issuer}" (${event.detail}); ` +
-            'opaque tokens of that issuer are answered 503 until its introspection endpoint answers. ' +
+            `Gatehouse could not introspect a token at issuer "${event.issuer}"` +
+            `${event.endpoint === undefined ? '' : ` (POST ${event.endpoint})`}: ${event.detail}; ` +
+            'tokens introspected there are answered 503 until the endpoint answers' +
+            (event.breakerOpenFor === undefined
+              ? '. '
+              : ` (after ${event.failures} failures in a row, at once for ${event.breakerOpenFor} s, then one probe). `) +
             'Fix: check the endpoint URL, its reachability and the client credentials.',
           fields: { event: 'gatehouse.introspection_failed', ...without(event, 'type') },
+        },
+      ];
+    case 'introspection_recovered':
+      return [
+        {
+          level: 'info',
+          message:
+            `Gatehouse introspects tokens at issuer "${event.issuer}" again (POST ${event.endpoint}) ` +
+            `after ${event.afterFailures} failed call(s).`,
+          fields: { event: 'gatehouse.introspection_recovered', ...without(event, 'type') },
         },
       ];
   }

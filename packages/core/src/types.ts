@@ -102,7 +102,19 @@ export type GatehouseEvent =
       detail?: string;
     }
   /** Token introspection (RFC 7662) failed: endpoint down, slow, an error or garbage. */
-  | { type: 'introspection_failed'; issuer: string; detail: string }
+  | {
+      type: 'introspection_failed';
+      issuer: string;
+      detail: string;
+      /** The endpoint called (absent when its discovery failed). */
+      endpoint?: string;
+      /** Failed calls in a row, this one included. */
+      failures?: number;
+      /** Set when this failure opened the circuit breaker: seconds of fail-fast 503s. */
+      breakerOpenFor?: number;
+    }
+  /** The introspection endpoint answered again after failed calls (the breaker closed). */
+  | { type: 'introspection_recovered'; issuer: string; endpoint: string; afterFailures: number }
   | {
       /**
        * A token's `iss` nearly names a configured issuer (or template) and was refused: a hint

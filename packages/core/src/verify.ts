@@ -9,6 +9,7 @@ import { emit } from './internal/emit.js';
 import { IssuerResolver } from './internal/issuer-resolver.js';
 import { rejectionEvent } from './internal/refusal-event.js';
 import { verifySignature } from './internal/signature.js';
+import { withIntrospection } from './introspection/verifier.js';
 import { keyStoreFor } from './key-stores.js';
 import { createObservers, observeVerifier } from './observers.js';
 import { type ResolvedOptions, resolveOptions, type VerifierOptions } from './options.js';
@@ -189,14 +190,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
     challenge: config.challenge,
   };
   // Telemetry replaces the entry points with measured ones; without it they stay as they are.
-  if (telemetry === undefined) return verifier;
-  return telemetry.attach({
-    ...verifier,
-    ...observeVerifier(telemetry, {
-      verifyNow,
-      authenticateNow,
-      verifyIdToken: verifier.verifyIdToken,
-      cached: access.cache !== undefined,
-    }),
-  });
+  const around = { keysOf: (issuer: string) => issuers.resolve(issuer, {}), onEvent };
+  if (telemetry === undefined) return withIntrospection(verifier, options, around);
+  return telemetry.attach(
+    withIntrospection(
+      {
+        ...verifier,
+        ...observeVerifier(telemetry, {
+          verifyNow,
+          authenticateNow,
+          verifyIdToken: verifier.verifyIdToken,
+          cached: access.cache !== undefined,
+        }),
+      },
+      options,
+      around,
+    ),
+  );
 }

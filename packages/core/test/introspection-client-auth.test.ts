@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createIntrospectingVerifier } from '../src/introspection/verifier.js';
+import { createVerifier } from '../src/verify.js';
 import { AUDIENCE, OPAQUE, refusal, useIntrospectionServer } from './support/introspection.js';
 
 // How Gatehouse authenticates to the introspection endpoint, and JWTs next to opaque tokens.
@@ -83,11 +83,13 @@ describe('JWTs next to opaque tokens', () => {
   afterAll(async () => {
     await issuer.close();
   });
-  const jwtVerifier = (tokens: 'opaque' | 'all') =>
-    createIntrospectingVerifier({
-      issuer: issuer.url,
+  const jwtVerifier = (tokens: 'opaque' | 'jwt' | 'all') =>
+    createVerifier({
+      issuer: {
+        issuer: issuer.url,
+        introspection: { endpoint: f.as.endpoint, clientId: 'rs', clientSecret: 's', tokens },
+      },
       audience: AUDIENCE,
-      introspection: { endpoint: f.as.endpoint, clientId: 'rs', clientSecret: 's', tokens },
     });
 
   it("tokens: 'opaque' (default): a JWT is verified locally, the endpoint never sees it", async () => {
@@ -112,5 +114,26 @@ describe('JWTs next to opaque tokens', () => {
     const auth = await verifier.verify(fresh);
     expect(auth.header.alg).toBe('RS256');
     expect(auth.subject).toBe('grace');
+  });
+
+  it("tokens: 'jwt': JWTs are introspected, opaque tokens are not sent anywhere", async () => {
+    const verifier = jwtVerifier('jwt');
+    f.as.answer = () => ({ body: { active: true } });
+    const auth = await verifier.authenticate(`Bearer ${await issuer.mint({ sub: 'grace' })}`);
+    expect(auth.subject).toBe('grace');
+    expect(f.as.received).toHaveLength(1);
+    expect((await refusal(verifier.authenticate(`Bearer ${OPAQUE}`))).code).toBe('invalid_token');
+    expect(f.as.received).toHaveLength(1);
+  });
+
+  it("a JWT's introspection answer is cached like any other: revocation is seen within cache.maxTtl", async () => {
+    const verifier = jwtVerifier('jwt');
+    const token = await issuer.mint({ sub: 'grace' });
+    f.as.answer = () => ({ body: { active: true } });
+    await verifier.verify(token);
+    f.as.answer = () => ({ body: { active: false } });
+    // Introspection answers are cached (maxTtl): the revocation is seen once the entry expires.
+    await verifier.verify(token);
+    expect(f.as.received).toHaveLength(1);
   });
 });

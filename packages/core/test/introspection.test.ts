@@ -6,10 +6,10 @@ import type { GatehouseEvent } from '../src/types.js';
 import { AUDIENCE, now, OPAQUE, refusal, useIntrospectionServer } from './support/introspection.js';
 import { type Answer, startIntrospectionServer } from './support/introspection-endpoint.js';
 
-// RFC 7662 answers, endpoint discovery and options of createIntrospectingVerifier.
+// RFC 7662 answers, endpoint discovery and the `introspection` option of an issuer entry.
 const f = useIntrospectionServer();
 
-describe('createIntrospectingVerifier: answers (RFC 7662 §2.2)', () => {
+describe('issuer introspection: answers (RFC 7662 §2.2)', () => {
   it('active → the same AuthContext shape as a JWT, from the response', async () => {
     f.as.answer = () => ({ body: f.activeFor() });
     const auth = await f.verifierWith().authenticate(`Bearer ${OPAQUE}`);
@@ -145,13 +145,13 @@ describe('options', () => {
   };
 
   it.each([
-    [{ clientSecret: '' }, 'introspection.clientSecret'],
-    [{ clientSecret: undefined }, 'introspection.clientSecret'],
-    [{ clientAuth: 'private_key_jwt' }, 'introspection.privateKey'],
-    [{ clientAuth: 'tls_client_auth' }, 'introspection.clientAuth'],
+    [{ clientSecret: '' }, 'issuer.introspection.clientSecret'],
+    [{ clientSecret: undefined }, 'issuer.introspection.clientSecret'],
+    [{ clientAuth: 'private_key_jwt' }, 'issuer.introspection.privateKey'],
+    [{ clientAuth: 'tls_client_auth' }, 'issuer.introspection.clientAuth'],
     [
       { clientAuth: 'private_key_jwt', privateKey: generateKeyPairSync('ed25519').publicKey },
-      'introspection.privateKey',
+      'issuer.introspection.privateKey',
     ],
     [
       {
@@ -159,23 +159,22 @@ describe('options', () => {
         privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
         algorithm: 'RS256',
       },
-      'introspection.algorithm',
+      'issuer.introspection.algorithm',
     ],
-    [{ clientAuth: 'private_key_jwt', privateKey: { kty: 'EC' } }, 'introspection.privateKey'],
-    [{ endpoint: 'http://f.as.example.test/introspect' }, 'introspection.endpoint'],
-    [{ issuer: 'https://other.example.test' }, 'introspection.issuer'],
-    [{ cache: { maxTtl: 0 } }, 'introspection.cache.maxTtl'],
-    [{ cache: { store: {} } }, 'introspection.cache'],
-    [{ timeout: 0 }, 'introspection.timeout'],
+    [
+      { clientAuth: 'private_key_jwt', privateKey: { kty: 'EC' } },
+      'issuer.introspection.privateKey',
+    ],
+    [{ endpoint: 'http://f.as.example.test/introspect' }, 'issuer.introspection.endpoint'],
+    [{ tokens: 'some' }, 'issuer.introspection.tokens'],
+    [{ match: /^gh_/ }, 'issuer.introspection.match'],
+    [{ response: 'xml' }, 'issuer.introspection.response'],
+    [{ breaker: { failures: 0 } }, 'issuer.introspection.breaker.failures'],
+    [{ breaker: { cooldown: '0s' } }, 'issuer.introspection.breaker.cooldown'],
+    [{ cache: { maxTtl: 0 } }, 'issuer.introspection.cache.maxTtl'],
+    [{ cache: { store: {} } }, 'issuer.introspection.cache'],
+    [{ timeout: 0 }, 'issuer.introspection.timeout'],
   ])('refuses %j, naming %s', (introspection, path) => {
     expect(issues(() => f.verifierWith(introspection as never))).toContain(path);
-  });
-
-  it('needs introspection.issuer with several issuers', () => {
-    expect(
-      issues(() =>
-        f.verifierWith({}, { issuer: [f.as.issuer, 'https://second.example.test'] as never }),
-      ),
-    ).toContain('introspection.issuer');
   });
 });

@@ -1,5 +1,7 @@
 import {
   type Duration,
+  type IntrospectionRecord,
+  type IntrospectionStore,
   parseDurationSeconds,
   parseOrThrow,
   type ReplayStore,
@@ -13,9 +15,11 @@ export const REDIS_STORE_DEFAULTS = Object.freeze({
   timeout: 0.5,
 });
 
-/** What the store needs of a client: ioredis's `set` (a `Redis` or a `Cluster`). */
+/** What the store needs of a client: ioredis's `set` and `get` (a `Redis` or a `Cluster`). */
 export interface RedisClientLike {
   set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): Promise<'OK' | null>;
+  set(key: string, value: string, px: 'PX', ms: number): Promise<'OK' | null>;
+  get(key: string): Promise<string | null>;
 }
 
 /** Options of `createRedisStore`: a `url` (the store owns the connection) or your `client`. */
@@ -48,8 +52,11 @@ export type RedisStoreOptions = {
     }
 );
 
-/** A `ReplayStore` (and, later, Gatehouse's other shared state) kept in Redis. */
-export interface RedisStore extends ReplayStore {
+/**
+ * A `ReplayStore` (`dpop.replayStore`) and an `IntrospectionStore`
+ * (`introspection.cache.store` of an issuer entry), kept in Redis.
+ */
+export interface RedisStore extends ReplayStore, IntrospectionStore {
   /** Resolves once the connection the store opened is ready (at once for your own `client`). */
   ready(): Promise<void>;
   /** Closes the connection the store opened; does nothing for your own `client`. */
@@ -68,7 +75,9 @@ const schema = z
     redisOptions: z.record(z.string(), z.unknown()).optional(),
     client: z
       .custom<RedisClientLike>(
-        (value) => typeof (value as { set?: unknown } | null)?.set === 'function',
+        (value) =>
+          typeof (value as { set?: unknown } | null)?.set === 'function' &&
+          typeof (value as { get?: unknown } | null)?.get === 'function',
         { message: 'must be an ioredis Redis or Cluster' },
       )
       .optional(),
@@ -90,7 +99,11 @@ const schema = z
 
 /**
  * Shared state for several instances of an API, in Redis: DPoP proof `jti`s (RFC 9449 §11.1)
- * with `SET key 1 PX ttl NX`, atomic across every instance. Pass it as `dpop.replayStore`.
+ * with `SET key 1 PX ttl NX`, atomic across every instance (pass it as `dpop.replayStore`), and
+ * token introspection answers (RFC 7662) under `<prefix>introspection:<SHA-256 digest>`, JSON,
+ * expiring with the answer (pass it as `introspection.cache.store`: one call per token for all
+ * instances). An introspection entry that is missing, unreadable or malformed is a miss (the
+ * endpoint is asked), never an acceptance; a failing Redis is a miss too.
  *
  * Fails closed: when Redis is down, unreachable or slower than `timeout`, `useOnce` rejects at
  * once (no offline queue) and Gatehouse answers 503 for DPoP requests; Bearer requests are not
@@ -128,6 +141,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const ttl = Math.max(1, Math.ceil(expiresAtMs - Date.now()));
       return (await client.set(`${prefix}${key}`, '1', 'PX', ttl, 'NX')) === 'OK';
     },
+    async get(key) {
+      const value = await client.get(`${prefix}introspection:${key}`);
+      return value === null ? undefined : parseRecord(value);
+    },
+    async set(key, record, ttlMs) {
+      const ttl = Math.max(1, Math.floor(ttlMs));
+      await client.set(`${prefix}introspection:${key}`, JSON.stringify(record), 'PX', ttl);
+    },
     async ready() {
       if (owned === undefined || owned.status === 'ready') return;
       await new Promise<void>((resolve, reject) => {
@@ -146,4 +167,20 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       await owned.quit().catch(() => owned.disconnect());
     },
   };
+}
+
+/** A stored introspection record, or `undefined` (a miss) for anything else. */
+function parseRecord(value: string): IntrospectionRecord | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  const record = parsed as { active?: unknown; claims?: unknown } | null;
+  if (record?.active === false) return { active: false };
+  const claims = record?.claims;
+  if (record?.active !== true || typeof claims !== 'object' || claims === null) return undefined;
+  if (Array.isArray(claims)) return undefined;
+  return { active: true, claims: Object.freeze(claims as Record<string, unknown>) };
 }

@@ -34,6 +34,11 @@ export const RESOURCE_SERVER_CLIENTS = {
   basic: { id: 'gatehouse-rs-basic', secret: 'rs-basic-secret:%+' },
   post: { id: 'gatehouse-rs-post', secret: 'rs-post-secret' },
 } as const;
+/** A resource server registered for RFC 9701 signed introspection answers (RS256). */
+export const JWT_ANSWERS_RESOURCE_SERVER = {
+  id: 'gatehouse-rs-jwt-answers',
+  secret: 'rs-jwt-answers-secret',
+} as const;
 /** A resource server authenticating with `private_key_jwt` (RFC 7523); its key is per run. */
 export const JWT_RESOURCE_SERVER = 'gatehouse-rs-jwt';
 
@@ -115,6 +120,15 @@ function configuration(
         token_endpoint_auth_method: `client_secret_${method}`,
       })),
       {
+        client_id: JWT_ANSWERS_RESOURCE_SERVER.id,
+        client_secret: JWT_ANSWERS_RESOURCE_SERVER.secret,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+        introspection_signed_response_alg: 'RS256',
+      },
+      {
         client_id: JWT_RESOURCE_SERVER,
         grant_types: [],
         response_types: [],
@@ -143,6 +157,8 @@ function configuration(
         allowedPolicy: (_ctx: unknown, caller: { clientAuthMethod: string }) =>
           caller.clientAuthMethod !== 'none',
       },
+      // RFC 9701: signed answers for resource servers registered for them, when they ask.
+      jwtIntrospection: { enabled: true },
       revocation: {
         enabled: true,
         allowedPolicy: (

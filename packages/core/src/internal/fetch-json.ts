@@ -65,6 +65,8 @@ export interface FetchJsonOptions {
   allowInsecureRequests: boolean;
   /** Send a form POST instead of a GET (token introspection, RFC 7662 §2.1). */
   post?: { form: URLSearchParams; headers?: Record<string, string> };
+  /** Ask for this media type and give the body as text, unparsed (RFC 9701 JWT answers). */
+  text?: string;
 }
 
 export interface JsonResponse {
@@ -116,7 +118,7 @@ async function fetchJsonFrom(url: string, options: FetchJsonOptions): Promise<Js
       method: options.post ? 'POST' : 'GET',
       redirect: 'manual',
       signal: options.signal,
-      headers: { accept: 'application/json', ...options.post?.headers },
+      headers: { accept: options.text ?? 'application/json', ...options.post?.headers },
       ...(options.post ? { body: options.post.form } : {}),
     });
     // A user's fetch may ignore the signal: the budget holds regardless.
@@ -144,6 +146,7 @@ async function fetchJsonFrom(url: string, options: FetchJsonOptions): Promise<Js
     throw new FetchFailure(tooLarge(options.maxBytes), response.status);
   }
   const text = await readCapped(response, options);
+  if (options.text !== undefined) return { body: text, headers: response.headers };
   try {
     return { body: JSON.parse(text), headers: response.headers };
   } catch {

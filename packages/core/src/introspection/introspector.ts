@@ -1,12 +1,14 @@
 /**
  * Asking the authorization server about a token (RFC 7662 §2): one call per token at a time,
- * results cached until the token's `exp` within a bounded TTL, failures answered 503.
+ * results cached until the token's `exp` within a bounded TTL, failures answered 503, and a
+ * circuit breaker that answers 503 at once while the endpoint keeps failing.
  *
  * Does not: retry (a slow endpoint must not hold requests past the budget); cache failures;
- * follow redirects; read more than `maxBytes`; send the token anywhere but the endpoint of the
- * one issuer configured for introspection.
+ * follow redirects; read more than `maxBytes`; send the token anywhere but this issuer's
+ * endpoint.
  */
 import { fetchIssuerMetadata, jwksUriProblem } from '../discovery.js';
+import { invalidToken } from '../errors.js';
 import { emit } from '../internal/emit.js';
 import {
   FetchFailure,
@@ -14,8 +16,11 @@ import {
   fetchJson,
   urlProblem,
 } from '../internal/fetch-json.js';
+import type { KeyStore } from '../jwks.js';
 import type { AuthContext, EventListener } from '../types.js';
+import { createBreaker } from './breaker.js';
 import { introspectionRequest } from './client-auth.js';
+import { JWT_RESPONSE_TYPE, readJwtResponse } from './jwt-response.js';
 import { INTROSPECTION_DEFAULTS, type IntrospectionSettings } from './options.js';
 import {
   type AcceptanceRules,
@@ -37,18 +42,28 @@ export interface Introspector {
    * slow, answering an error or garbage).
    */
   introspect(token: string): Promise<AuthContext>;
+  /**
+   * Resolves when the endpoint says `token` is active (a locally verified JWT: revocation);
+   * rejects as `introspect` does, with `invalid_token`/`token_inactive` when it is not.
+   */
+  checkActive(token: string): Promise<void>;
 }
+
+/** The issuer's key store and algorithms, for RFC 9701 JWT answers. */
+export type ResponseKeys = () => { store: KeyStore; algorithms: ReadonlySet<string> };
 
 export function createIntrospector(
   settings: IntrospectionSettings,
   rules: AcceptanceRules,
   onEvent: EventListener | undefined,
+  responseKeys: ResponseKeys,
 ): Introspector {
   const store: IntrospectionStore | undefined =
     settings.cache === false
       ? undefined
       : (settings.cache.store ?? createMemoryStore(settings.cache.max, settings.cache.maxTtlMs));
   const inFlight = new Map<string, Promise<IntrospectionRecord>>();
+  const breaker = createBreaker(settings.breaker.failures, settings.breaker.cooldownMs);
   let endpoint = settings.endpoint;
   let discovering: Promise<string> | undefined;
 
@@ -83,11 +98,60 @@ export function createIntrospector(
       allowInsecureRequests: settings.allowInsecureRequests,
     };
     const url = endpoint ?? (await discoverEndpoint(options));
-    const { body } = await fetchJson(url, {
+    const jwt = settings.response === 'jwt';
+    const { body, headers } = await fetchJson(url, {
       ...options,
       post: introspectionRequest(settings, token),
+      ...(jwt ? { text: JWT_RESPONSE_TYPE } : {}),
     });
-    return readResponse(body);
+    if (!jwt) return readResponse(body);
+    const answer = await readJwtResponse(
+      body as string,
+      headers.get('content-type'),
+      {
+        issuer: settings.issuer,
+        clientId: settings.clientId,
+        keys: responseKeys(),
+        clockToleranceMs: rules.clockToleranceMs,
+        maxBytes: settings.maxBytes,
+      },
+      Date.now(),
+    );
+    return readResponse(answer);
+  };
+
+  /** `ask`, unless the breaker is open; feeds the breaker and reports failures and recovery. */
+  const call = async (token: string): Promise<IntrospectionRecord> => {
+    const waitSeconds = breaker.refuse(Date.now());
+    if (waitSeconds !== undefined) {
+      throw introspectionUnavailable(waitSeconds, new FetchFailure('circuit breaker open'));
+    }
+    let record: IntrospectionRecord;
+    try {
+      record = await ask(token);
+    } catch (error) {
+      const { failures, opened } = breaker.failed(Date.now());
+      const detail = error instanceof FetchFailure ? error.detail : 'unexpected error';
+      emit(onEvent, {
+        type: 'introspection_failed',
+        issuer: settings.issuer,
+        detail,
+        failures,
+        ...(endpoint === undefined ? {} : { endpoint }),
+        ...(opened ? { breakerOpenFor: settings.breaker.cooldownMs / 1000 } : {}),
+      });
+      throw introspectionUnavailable(settings.retryAfter, error);
+    }
+    const afterFailures = breaker.succeeded();
+    if (afterFailures > 0) {
+      emit(onEvent, {
+        type: 'introspection_recovered',
+        issuer: settings.issuer,
+        endpoint: endpoint ?? '',
+        afterFailures,
+      });
+    }
+    return record;
   };
 
   const remember = (key: string, record: IntrospectionRecord): void => {
@@ -109,7 +173,9 @@ export function createIntrospector(
   const recall = async (key: string): Promise<IntrospectionRecord | undefined> => {
     if (!store) return undefined;
     try {
-      return (await store.get(key)) ?? undefined;
+      const record = (await store.get(key)) ?? undefined;
+      // A shared store's entry is read like an endpoint's answer: a malformed one is a miss.
+      return record?.active ? readResponse({ ...record.claims, active: true }) : record;
     } catch {
       return undefined;
     }
@@ -121,7 +187,7 @@ export function createIntrospector(
     if (cached) return cached;
     let pending = inFlight.get(key);
     if (!pending) {
-      pending = ask(token).finally(() => inFlight.delete(key));
+      pending = call(token).finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
       pending.then((record) => remember(key, record)).catch(() => {});
     }
@@ -130,15 +196,11 @@ export function createIntrospector(
 
   return {
     async introspect(token) {
-      let record: IntrospectionRecord;
-      try {
-        record = await lookup(token);
-      } catch (error) {
-        const detail = error instanceof FetchFailure ? error.detail : 'unexpected error';
-        emit(onEvent, { type: 'introspection_failed', issuer: settings.issuer, detail });
-        throw introspectionUnavailable(settings.retryAfter, error);
-      }
-      return toAuthContext(token, record, rules, Date.now());
+      return toAuthContext(token, await lookup(token), rules, Date.now());
+    },
+    async checkActive(token) {
+      const record = await lookup(token);
+      if (!record.active) throw invalidToken('token_inactive', 'the token is not active');
     },
   };
 }

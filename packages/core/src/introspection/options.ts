@@ -7,15 +7,17 @@ import { duration, durationMs, parseOrThrow } from '../options.js';
 import { assertionAlgorithms } from './client-assertion.js';
 import type { IntrospectionStore } from './store.js';
 
-/** Token introspection (RFC 7662) for one trusted issuer. Durations: seconds or `'30s'`. */
+/**
+ * Token introspection (RFC 7662) at one trusted issuer: the `introspection` member of an issuer
+ * entry, `issuer: { issuer, introspection: { clientId, clientSecret } }`. Durations: seconds or
+ * `'30s'`.
+ */
 export interface IntrospectionOptions {
   /**
    * The introspection endpoint. Default: `introspection_endpoint` from the issuer's metadata
-   * (OIDC Discovery, then RFC 8414), fetched at the first opaque token.
+   * (OIDC Discovery, then RFC 8414), fetched at the first token introspected.
    */
   endpoint?: string;
-  /** Which configured issuer runs the endpoint; needed only with several issuers. */
-  issuer?: string;
   /** This API's client id at the authorization server (RFC 7662 §2.1 requires client auth). */
   clientId: string;
   /** The client secret, for `client_secret_basic` and `client_secret_post`. */
@@ -32,10 +34,33 @@ export interface IntrospectionOptions {
   /** `private_key_jwt`: the signing algorithm. Default: RS256, PS256 (RSA-PSS), ES*, EdDSA. */
   algorithm?: string;
   /**
-   * `'opaque'` (default): only tokens that are not JWTs are introspected; JWTs are verified
-   * locally. `'all'`: JWTs too, so a revoked JWT is refused (one call per token and cache TTL).
+   * Which tokens go to this endpoint. `'opaque'` (default): tokens that are not JWTs; this
+   * issuer's JWTs are verified locally only. `'jwt'`: this issuer's JWTs, verified locally and
+   * then introspected, so a revoked JWT is refused (one call per token and cache TTL); no opaque
+   * token. `'all'`: both.
    */
-  tokens?: 'opaque' | 'all';
+  tokens?: 'opaque' | 'jwt' | 'all';
+  /**
+   * Which opaque tokens are this issuer's (an opaque token names no issuer): `true` sends it
+   * here. Required on every issuer that introspects opaque tokens when there are several, since
+   * Gatehouse never sends one authorization server's token to another; optional with one (a
+   * token it refuses is then 401 without a call). Must not throw; a throw counts as `false`.
+   */
+  match?: (token: string) => boolean;
+  /**
+   * `'json'` (default): RFC 7662 JSON answers. `'jwt'`: ask for RFC 9701 signed answers
+   * (`Accept: application/token-introspection+jwt`) and accept nothing else: the JWT must be
+   * signed by this issuer's keys (from its JWKS, like its access tokens), `typ`
+   * `token-introspection+jwt`, `iss` = the issuer, `aud` = `clientId`, with `iat` and a
+   * `token_introspection` object. A JSON, unsigned or wrongly typed answer is an outage (503).
+   */
+  response?: 'json' | 'jwt';
+  /**
+   * Circuit breaker: after `failures` failed calls in a row (default 5), requests needing the
+   * endpoint are answered 503 at once for `cooldown` (default 30 s); then one probe call is let
+   * through (half-open), and its success closes the breaker.
+   */
+  breaker?: { failures?: number; cooldown?: Duration };
   /**
    * Results cached per token (keyed by a SHA-256 digest, never the token) until the token's
    * `exp`, at most `maxTtl` (default 60 s; `active: false` at most 30 s), at most `max` entries
@@ -59,7 +84,10 @@ export interface IntrospectionSettings {
   clientSecret: string;
   clientAuth: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
   assertion: { key: KeyObject; alg: string; kid: string | undefined } | undefined;
-  tokens: 'opaque' | 'all';
+  tokens: 'opaque' | 'jwt' | 'all';
+  match: ((token: string) => boolean) | undefined;
+  response: 'json' | 'jwt';
+  breaker: { failures: number; cooldownMs: number };
   cache: false | { max: number; maxTtlMs: number; store: IntrospectionStore | undefined };
   timeoutMs: number;
   retryAfter: number;
@@ -70,6 +98,8 @@ export interface IntrospectionSettings {
 export const INTROSPECTION_DEFAULTS = Object.freeze({
   clientAuth: 'client_secret_basic' as const,
   tokens: 'opaque' as const,
+  response: 'json' as const,
+  breaker: Object.freeze({ failures: 5, cooldown: 30 }),
   cache: Object.freeze({ max: 10_000, maxTtl: 60 }),
   negativeTtl: 30,
   timeout: 5,
@@ -84,9 +114,13 @@ const store = z.custom<IntrospectionStore>(
   { message: 'must have get(key) and set(key, record, ttlMs)' },
 );
 
+const positiveDuration = duration.refine(
+  (value) => (parseDurationSeconds(value) ?? 0) > 0,
+  'must be greater than 0',
+);
+
 const schema = z.strictObject({
   endpoint: z.string().optional(),
-  issuer: z.string().optional(),
   clientId: z.string().min(1, 'must not be empty'),
   clientSecret: z.string().min(1, 'must not be empty').optional(),
   clientAuth: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt']).optional(),
@@ -98,62 +132,60 @@ const schema = z.strictObject({
     .optional(),
   keyId: z.string().min(1).optional(),
   algorithm: z.string().min(1).optional(),
-  tokens: z.enum(['opaque', 'all']).optional(),
+  tokens: z.enum(['opaque', 'jwt', 'all']).optional(),
+  match: z
+    .custom<(token: string) => boolean>((value) => typeof value === 'function', {
+      message: 'must be a function (token) => boolean',
+    })
+    .optional(),
+  response: z.enum(['json', 'jwt']).optional(),
+  breaker: z
+    .strictObject({
+      failures: z.number().int().positive().optional(),
+      cooldown: positiveDuration.optional(),
+    })
+    .optional(),
   cache: z
     .union([
       z.literal(false),
       z.strictObject({
         max: z.number().int().positive().optional(),
-        maxTtl: duration
-          .refine((value) => (parseDurationSeconds(value) ?? 0) > 0, 'must be greater than 0')
-          .optional(),
+        maxTtl: positiveDuration.optional(),
         store: store.optional(),
       }),
     ])
     .optional(),
-  timeout: duration
-    .refine((value) => (parseDurationSeconds(value) ?? 0) > 0, 'must be greater than 0')
-    .optional(),
+  timeout: positiveDuration.optional(),
   retryAfter: z.number().int().positive().optional(),
   maxBytes: z.number().int().positive().optional(),
 });
 
 /**
- * Validates `introspection` against the verifier's issuers. Throws `GatehouseConfigError` naming
- * each bad option (`introspection.…`).
+ * Validates the `introspection` member of the issuer entry for `issuer`; `path` is that member's
+ * option path (`issuer.1.introspection`). Throws `GatehouseConfigError` naming each bad option.
  */
 export function resolveIntrospection(
   input: IntrospectionOptions,
-  issuers: readonly string[],
+  issuer: string,
+  path: string,
   allowInsecureRequests: boolean,
 ): IntrospectionSettings {
-  const options = parseOrThrow(schema, input, 'introspection');
+  const options = parseOrThrow(schema, input, path);
   const issues: { path: string; message: string }[] = [];
-  const issuer = options.issuer ?? (issuers.length === 1 ? issuers[0] : undefined);
-  if (issuer === undefined) {
-    issues.push({
-      path: 'introspection.issuer',
-      message: 'is required with several issuers: an opaque token must go to one endpoint only',
-    });
-  } else if (!issuers.includes(issuer)) {
-    issues.push({ path: 'introspection.issuer', message: 'must be one of `issuer`' });
-  }
   const problem =
     options.endpoint === undefined
       ? undefined
       : urlProblem(options.endpoint, allowInsecureRequests);
   if (problem) {
-    issues.push({
-      path: 'introspection.endpoint',
-      message: `${problem} (or set allowInsecureRequests)`,
-    });
+    issues.push({ path: `${path}.endpoint`, message: `${problem} (or set allowInsecureRequests)` });
   }
   const clientAuth = options.clientAuth ?? INTROSPECTION_DEFAULTS.clientAuth;
-  const assertion = clientAuth === 'private_key_jwt' ? signerOf(options, issues) : undefined;
+  const assertion = clientAuth === 'private_key_jwt' ? signerOf(options, path, issues) : undefined;
   if (clientAuth !== 'private_key_jwt' && options.clientSecret === undefined) {
-    issues.push({ path: 'introspection.clientSecret', message: `is required for ${clientAuth}` });
+    issues.push({ path: `${path}.clientSecret`, message: `is required for ${clientAuth}` });
   }
-  if (issues.length || issuer === undefined) throw new GatehouseConfigError(issues);
+  if (issues.length) throw new GatehouseConfigError(issues);
+  const breaker = options.breaker ?? {};
   const cache = options.cache;
   return {
     issuer,
@@ -163,6 +195,12 @@ export function resolveIntrospection(
     clientAuth,
     assertion,
     tokens: options.tokens ?? INTROSPECTION_DEFAULTS.tokens,
+    match: options.match,
+    response: options.response ?? INTROSPECTION_DEFAULTS.response,
+    breaker: {
+      failures: breaker.failures ?? INTROSPECTION_DEFAULTS.breaker.failures,
+      cooldownMs: durationMs(breaker.cooldown, INTROSPECTION_DEFAULTS.breaker.cooldown),
+    },
     cache:
       cache === false
         ? false
@@ -181,10 +219,11 @@ export function resolveIntrospection(
 /** The key and algorithm of `private_key_jwt`, or issues naming what is wrong with them. */
 function signerOf(
   options: Pick<IntrospectionOptions, 'privateKey' | 'keyId' | 'algorithm'>,
+  path: string,
   issues: { path: string; message: string }[],
 ): IntrospectionSettings['assertion'] {
   if (options.privateKey === undefined) {
-    issues.push({ path: 'introspection.privateKey', message: 'is required for private_key_jwt' });
+    issues.push({ path: `${path}.privateKey`, message: 'is required for private_key_jwt' });
     return undefined;
   }
   let key: KeyObject;
@@ -194,15 +233,14 @@ function signerOf(
         ? options.privateKey
         : createPrivateKey({ key: options.privateKey, format: 'jwk' });
   } catch {
-    issues.push({ path: 'introspection.privateKey', message: 'is not a usable private key' });
+    issues.push({ path: `${path}.privateKey`, message: 'is not a usable private key' });
     return undefined;
   }
   const allowed = key.type === 'private' ? assertionAlgorithms(key) : [];
   const alg = options.algorithm ?? allowed[0];
   if (alg === undefined || !allowed.includes(alg)) {
     issues.push({
-      path:
-        options.algorithm === undefined ? 'introspection.privateKey' : 'introspection.algorithm',
+      path: `${path}.${options.algorithm === undefined ? 'privateKey' : 'algorithm'}`,
       message: allowed.length
         ? `must be one of ${allowed.join(', ')} for this key`
         : 'must be an RSA, EC (P-256/384/521) or Ed25519 private key',

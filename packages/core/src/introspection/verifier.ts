@@ -1,111 +1,135 @@
 import { extractBearerToken } from '../bearer.js';
-import { GatehouseConfigError } from '../config-error.js';
 import { DEFAULTS } from '../defaults.js';
 import { invalidToken, isGatehouseError } from '../errors.js';
 import { emit } from '../internal/emit.js';
+import { rejectionEvent } from '../internal/refusal-event.js';
 import { durationMs, type VerifierOptions } from '../options.js';
-import type { AuthContext, Verifier } from '../types.js';
-import { createVerifier } from '../verify.js';
-import { createIntrospector } from './introspector.js';
-import { type IntrospectionOptions, resolveIntrospection } from './options.js';
-
-/** `createVerifier` options plus `introspection` (RFC 7662). */
-export type IntrospectingVerifierOptions = VerifierOptions & {
-  introspection: IntrospectionOptions;
-};
+import type {
+  AuthContext,
+  Authorization,
+  DpopRequestSource,
+  EventListener,
+  Verifier,
+} from '../types.js';
+import { createIntrospector, type Introspector, type ResponseKeys } from './introspector.js';
+import { introspectingIssuers, isJoseShaped, routeOpaque } from './routing.js';
 
 /**
- * A verifier that also accepts opaque access tokens by asking the issuer's introspection
- * endpoint (RFC 7662), e.g. `requireAuth({ verifier: createIntrospectingVerifier(options) })`.
- * Options are validated now: a bad one throws `GatehouseConfigError` naming it.
+ * `verifier` with the issuers' `introspection` options applied (RFC 7662), or `verifier` itself
+ * when no issuer entry has one. Options are validated now: a bad one throws
+ * `GatehouseConfigError` naming it. `around.keysOf(issuer)` gives the issuer's key store (for
+ * RFC 9701 JWT answers); `around.onEvent` is the verifier's listener (user, logger, telemetry).
  *
  * A token shaped like a JWS or JWE (three or five segments whose first is a JSON object) is
- * verified as a JWT, exactly as `createVerifier` does; any other token goes to the endpoint.
- * With `introspection.tokens: 'all'`, a JWT is verified locally first and then must also be
- * `active` at the endpoint (revocation), and its context is the JWT's.
+ * verified as a JWT by `verifier`; when its issuer's `introspection.tokens` is `'jwt'` or
+ * `'all'`, it must then also be active at that issuer's endpoint (revocation), and its context
+ * stays the JWT's. Any other Bearer token is opaque and goes to the endpoint `routing.ts` picks.
  *
  * The endpoint's answer fills the same `AuthContext` (`issuer`, `subject` from `sub`,
  * `clientId` from `client_id`, `scopes` from `scope`, `claims` = the response without
  * `active`; `header` is `{ alg: 'none' }`: no JOSE header). Refusals: `active: false`, an
  * expired or not-yet-valid token, another `iss`, no `aud` of this API, a `cnf` or a
- * `token_type` other than Bearer → 401 `invalid_token`; endpoint down, slow, an HTTP error or
- * a response that is not a well-formed introspection answer → 503 + `Retry-After`, never a 200.
+ * `token_type` other than Bearer → 401 `invalid_token`; an opaque token no issuer's `match`
+ * accepts → 401 `unknown_issuer` without a call; endpoint down, slow, an HTTP error, a response
+ * that is not a well-formed (or, with `response: 'jwt'`, a correctly signed) introspection
+ * answer, or the circuit breaker open → 503 + `Retry-After`, never a 200.
  *
- * Does not: verify RFC 9701 JWT introspection responses (it asks for JSON); authenticate with
- * mTLS (RFC 8705); send an opaque token to more than one issuer's endpoint.
+ * Does not: decrypt RFC 9701 JWE answers; authenticate with mTLS (RFC 8705); introspect a
+ * DPoP-bound opaque token (a `cnf` answer is refused; `Authorization: DPoP` goes to
+ * `verifier`); send an opaque token to more than one endpoint; cache in `verifier`'s
+ * verified-token cache (introspection has its own, bounded by `cache.maxTtl`).
  */
-export function createIntrospectingVerifier(options: IntrospectingVerifierOptions): Verifier {
-  const { introspection, ...rest } = options;
-  const jwt = createVerifier(rest);
-  if (introspection === undefined) {
-    throw new GatehouseConfigError([{ path: 'introspection', message: 'is required' }]);
-  }
-  const settings = resolveIntrospection(
-    introspection,
-    [rest.issuer]
-      .flat()
-      .map((entry) =>
-        typeof entry === 'string' ? entry : 'template' in entry ? entry.template : entry.issuer,
-      ),
-    rest.allowInsecureRequests ?? false,
-  );
-  const introspector = createIntrospector(
+export function withIntrospection(
+  verifier: Verifier,
+  options: VerifierOptions,
+  around: {
+    keysOf: (issuer: string) => ReturnType<ResponseKeys>;
+    onEvent: EventListener | undefined;
+  },
+): Verifier {
+  const { keysOf, onEvent } = around;
+  const entries = introspectingIssuers(options.issuer, options.allowInsecureRequests ?? false);
+  if (entries.length === 0) return verifier;
+  const clockToleranceMs = durationMs(options.clockTolerance, DEFAULTS.clockTolerance);
+  const rolePaths = options.roles === undefined ? [] : [options.roles].flat();
+  const introspectors = entries.map(({ settings, audience }) => ({
     settings,
-    {
-      issuer: settings.issuer,
-      audiences: new Set(rest.audience === undefined ? [] : [rest.audience].flat()),
-      clockToleranceMs: durationMs(rest.clockTolerance, DEFAULTS.clockTolerance),
-      rolePaths: rest.roles === undefined ? [] : [rest.roles].flat(),
-    },
-    rest.onEvent,
+    introspector: createIntrospector(
+      settings,
+      {
+        issuer: settings.issuer,
+        audiences: new Set([audience ?? options.audience ?? []].flat()),
+        clockToleranceMs,
+        rolePaths,
+      },
+      onEvent,
+      () => keysOf(settings.issuer),
+    ),
+  }));
+  const opaque = introspectors.filter(({ settings }) => settings.tokens !== 'jwt');
+  const jwtChecks = new Map<string, Introspector>(
+    introspectors
+      .filter(({ settings }) => settings.tokens !== 'opaque')
+      .map(({ settings, introspector }) => [settings.issuer, introspector]),
   );
-  const maxTokenLength = rest.maxTokenLength ?? DEFAULTS.maxTokenLength;
+  const maxTokenLength = options.maxTokenLength ?? DEFAULTS.maxTokenLength;
+  // With `dpop.required`, a Bearer credential counts as none: `verifier` answers it.
+  const dpop = options.dpop;
+  const bearerAccepted = !(typeof dpop === 'object' && dpop.required === true);
 
-  const introspect = async (token: string): Promise<AuthContext> => {
+  const refused = (error: unknown): never => {
+    if (isGatehouseError(error)) emit(onEvent, rejectionEvent(error));
+    throw error;
+  };
+  const introspectOpaque = async (token: string): Promise<AuthContext> => {
     try {
       if (token.length > maxTokenLength) {
         throw invalidToken('token_too_large', 'the token is too large');
       }
-      return await introspector.introspect(token);
-    } catch (error) {
-      if (isGatehouseError(error)) {
-        emit(rest.onEvent, { type: 'token_rejected', code: error.code, reason: error.reason });
+      const route = routeOpaque(token, opaque);
+      if (route === undefined) {
+        throw invalidToken('unknown_issuer', 'no trusted issuer introspects this token');
       }
-      throw error;
+      return await route.introspector.introspect(token);
+    } catch (error) {
+      return refused(error);
     }
   };
-  const checkJwt = async (context: Promise<AuthContext>, token: string) => {
-    const verified = await context;
-    if (settings.tokens === 'all') await introspect(token);
-    return verified;
+  /** The JWT's own context, once its issuer's endpoint (if it asks for JWTs) says it is active. */
+  const checkJwt = async (verified: AuthContext | Promise<AuthContext>) => {
+    const auth = await verified;
+    const introspector = jwtChecks.get(auth.issuer);
+    if (introspector !== undefined) await introspector.checkActive(auth.token).catch(refused);
+    return auth;
+  };
+  /** The Bearer token of `authorization` when it is opaque and ours to introspect. */
+  const opaqueBearer = (authorization: Authorization): string | undefined => {
+    if (!bearerAccepted || opaque.length === 0) return undefined;
+    let token: string;
+    try {
+      token = extractBearerToken(authorization);
+    } catch {
+      return undefined; // no Bearer credential, or a malformed one: `verifier` answers it
+    }
+    return isJoseShaped(token) ? undefined : token;
+  };
+  const authenticateNow = (authorization: Authorization, request?: DpopRequestSource) => {
+    const token = opaqueBearer(authorization);
+    if (token !== undefined) return introspectOpaque(token);
+    const verified = verifier.authenticateNow
+      ? verifier.authenticateNow(authorization, request)
+      : verifier.authenticate(authorization, request);
+    return jwtChecks.size === 0 ? verified : checkJwt(verified);
   };
 
   return {
-    challenge: jwt.challenge,
+    ...verifier,
     verify: (token) =>
-      isJoseShaped(token) ? checkJwt(jwt.verify(token), token) : introspect(token),
-    async authenticate(authorization) {
-      const token = extractBearerToken(authorization);
-      return isJoseShaped(token)
-        ? checkJwt(jwt.authenticate(authorization), token)
-        : introspect(token);
-    },
-    verifyIdToken: (token, idTokenOptions) => jwt.verifyIdToken(token, idTokenOptions),
-    // Readiness of the JWT side (discovery and keys); the introspection endpoint is reached on demand.
-    ready: () => jwt.ready(),
-    health: () => jwt.health(),
+      opaque.length > 0 && bearerAccepted && !isJoseShaped(token)
+        ? introspectOpaque(token)
+        : checkJwt(verifier.verify(token)),
+    authenticate: (authorization, request) =>
+      Promise.resolve(authenticateNow(authorization, request)),
+    authenticateNow,
   };
-}
-
-/** JWS (3 segments) or JWE (5) whose protected header decodes to a JSON object. */
-function isJoseShaped(token: string): boolean {
-  const dot = token.indexOf('.');
-  const segments = token.split('.').length;
-  if (dot <= 0 || (segments !== 3 && segments !== 5)) return false;
-  try {
-    const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString());
-    return typeof header === 'object' && header !== null && !Array.isArray(header);
-  } catch {
-    return false;
-  }
 }

@@ -13,6 +13,7 @@ export interface Answer {
 /** One request the endpoint received. */
 export interface Received {
   authorization: string | undefined;
+  accept: string | undefined;
   form: URLSearchParams;
 }
 
@@ -58,7 +59,11 @@ export async function startIntrospectionServer(): Promise<IntrospectionServer> {
       return;
     }
     const form = new URLSearchParams(await readBody(req));
-    state.received.push({ authorization: req.headers.authorization, form });
+    state.received.push({
+      authorization: req.headers.authorization,
+      accept: req.headers.accept,
+      form,
+    });
     const answer = state.answer(form);
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     if (res.destroyed) return;

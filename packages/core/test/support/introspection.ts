@@ -1,9 +1,9 @@
 import { afterEach, beforeEach } from 'vitest';
 import { GatehouseError } from '../../src/errors.js';
-import {
-  createIntrospectingVerifier,
-  type IntrospectingVerifierOptions,
-} from '../../src/introspection/verifier.js';
+import type { IntrospectionOptions } from '../../src/introspection/options.js';
+import type { VerifierOptions } from '../../src/options.js';
+import type { Verifier } from '../../src/types.js';
+import { createVerifier } from '../../src/verify.js';
 import { type IntrospectionServer, startIntrospectionServer } from './introspection-endpoint.js';
 
 export const AUDIENCE = 'https://api.example.test';
@@ -16,10 +16,11 @@ export interface IntrospectionFixture {
   as: IntrospectionServer;
   /** An `active: true` answer for {@link AUDIENCE} from this issuer, with `extra` members. */
   activeFor(extra?: Record<string, unknown>): Record<string, unknown>;
+  /** `createVerifier` trusting this issuer, with `introspection` in its issuer entry. */
   verifierWith(
-    introspection?: Partial<IntrospectingVerifierOptions['introspection']>,
-    options?: Partial<IntrospectingVerifierOptions>,
-  ): ReturnType<typeof createIntrospectingVerifier>;
+    introspection?: Partial<IntrospectionOptions>,
+    options?: Partial<VerifierOptions>,
+  ): Verifier;
 }
 
 export function useIntrospectionServer(): IntrospectionFixture {
@@ -38,16 +39,18 @@ export function useIntrospectionServer(): IntrospectionFixture {
       ...extra,
     }),
     verifierWith: (introspection = {}, options = {}) =>
-      createIntrospectingVerifier({
-        issuer: fixture.as.issuer,
+      createVerifier({
+        issuer: {
+          issuer: fixture.as.issuer,
+          introspection: {
+            endpoint: fixture.as.endpoint,
+            clientId: 'gatehouse-rs',
+            clientSecret: 'rs-secret',
+            ...introspection,
+          },
+        },
         audience: AUDIENCE,
         ...options,
-        introspection: {
-          endpoint: fixture.as.endpoint,
-          clientId: 'gatehouse-rs',
-          clientSecret: 'rs-secret',
-          ...introspection,
-        },
       }),
   };
   beforeEach(async () => {
