@@ -92,6 +92,10 @@ describe('step 1: exactly one DPoP header holding one JWT', () => {
       `${proof}.x.y`,
       '{"a":1}',
       'a.b!.c',
+      // JSON, but not objects: `null` and an array as header or claims.
+      `${base64url.encode('null')}.${proof.split('.')[1]}.${proof.split('.')[2]}`,
+      `${proof.split('.')[0]}.${base64url.encode('null')}.${proof.split('.')[2]}`,
+      `${base64url.encode('[]')}.${proof.split('.')[1]}.${proof.split('.')[2]}`,
     ]) {
       await expectRefused(request({ proof: bad }), { reason: 'dpop_proof_malformed' });
     }
