@@ -3,14 +3,10 @@
  * handler, one way to consume its outcome, one mapping of refusals to answers, and the guards.
  * Applications import the adapters (or the package root), not this.
  */
-export type {
-  AdapterHooks,
-  AdapterOptions,
-  AuthHandler,
-  AuthHandlerOptions,
-  AuthOutcome,
-  Failure,
-} from './auth-handler.js';
+export type { AdapterGuards } from './adapter-guards.js';
+export { createAdapterGuards } from './adapter-guards.js';
+export type { AdapterOptions, AuthHandlerOptions } from './adapter-options.js';
+export type { AdapterHooks, AuthHandler, AuthOutcome, Failure } from './auth-handler.js';
 export { createAuthHandler, failureFor, whenAuthenticated } from './auth-handler.js';
 export { authorizationHeader } from './bearer.js';
 export { fetchDpopRequest } from './dpop/fetch-request.js';

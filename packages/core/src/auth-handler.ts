@@ -1,6 +1,5 @@
-import { ADAPTER_KEYS, adapterOptionsSchema } from './adapter-options.js';
+import { type AuthHandlerOptions, splitAdapterOptions } from './adapter-options.js';
 import { extractBearerToken } from './bearer.js';
-import { GatehouseConfigError } from './config-error.js';
 import { DEFAULTS } from './defaults.js';
 import { extractDpopToken } from './dpop/authenticate.js';
 import type { DpopRequest } from './dpop/proof.js';
@@ -12,49 +11,12 @@ import {
   toHttpResponse,
 } from './errors.js';
 import { forgetRequest, rememberRequest, settingsOf } from './internal/request-state.js';
-import { parseOrThrow, type VerifierOptions } from './options.js';
 import type { VerifierHealth } from './readiness.js';
 import { telemetryOf } from './telemetry.js';
 import { type CredentialSource, credentialsOf, type TokenLocations } from './token-locations.js';
 import type { AuthContext, Authorization, Verifier } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
 import { createVerifier } from './verify.js';
-
-/** Options every adapter adds to the verifier's. `Request` is the framework's request type. */
-export interface AdapterOptions<User = unknown, Request = unknown> {
-  /**
-   * No Bearer credential (no `Authorization` header, or another scheme) → continue without
-   * `auth`. A malformed or invalid Bearer credential is still refused. Default `false`.
-   */
-  optional?: boolean;
-  /** Maps the token to your user; the result is `auth.user`. See `createUserResolver`. */
-  resolveUser?: ResolveUser<User, Request>;
-  /** Cache of `resolveUser` results by (issuer, sub). `false` turns it off. Default 1000 / 60 s. */
-  userCache?: false | UserCacheOptions;
-  /** `resolveUser` found no user: `'reject'` (default, 401 `invalid_token`) or `'continue'`. */
-  unknownUser?: 'reject' | 'continue';
-  /**
-   * How refusals are answered. `'respond'` (default): the adapter writes `toHttpResponse` itself,
-   * exactly the RFC 6750 answer. `'delegate'`: the adapter sets the headers of that answer
-   * (`WWW-Authenticate`, `Cache-Control`, `Retry-After`) and hands the `GatehouseError` to the
-   * framework's error handling (Express `next(err)`, Koa `throw`, Fastify `throw`), where your
-   * handler sets the status (`err.status`) and a body of your own.
-   */
-  errors?: 'respond' | 'delegate';
-  /**
-   * Where else to look for the token: a cookie, another header, or RFC 6750 §2.3's
-   * `access_token` query parameter (see `TokenLocations`). Off by default; credentials in two
-   * places are 400 `invalid_request`.
-   */
-  token?: TokenLocations;
-}
-
-/**
- * Adapter options: the verifier's options, or an existing `verifier`, plus `AdapterOptions`.
- * Sharing one verifier between several handlers shares its token cache.
- */
-export type AuthHandlerOptions<User = unknown, Request = unknown> = AdapterOptions<User, Request> &
-  (VerifierOptions | { verifier: Verifier });
 
 /**
  * What `AuthHandler.authenticate` gives: the answer itself when it is known at once, else a
@@ -134,38 +96,9 @@ export function createAuthHandler<User = unknown, Request = unknown>(
   optionsOrVerifier: Verifier | AuthHandlerOptions<User, Request>,
   hooks: AdapterHooks<Request> = {},
 ): AuthHandler<User, Request> {
-  const input = optionsOrVerifier as unknown as Record<string, unknown> | null;
-  const isVerifier = typeof input?.authenticate === 'function';
-  const own: Record<string, unknown> = {};
-  const rest: Record<string, unknown> = {};
-  if (!isVerifier && input !== null && typeof input === 'object') {
-    for (const [key, value] of Object.entries(input)) {
-      ((ADAPTER_KEYS as readonly string[]).includes(key) ? own : rest)[key] = value;
-    }
-  }
-  const adapter = parseOrThrow(adapterOptionsSchema, own);
-  if (adapter.verifier !== undefined && Object.keys(rest).length > 0) {
-    throw new GatehouseConfigError(
-      Object.keys(rest).map((path) => ({
-        path,
-        message: 'cannot be combined with `verifier`: set it on the verifier',
-      })),
-    );
-  }
-  if (adapter.resolveUser === undefined) {
-    const orphans = (['userCache', 'unknownUser'] as const).filter(
-      (key) => adapter[key] !== undefined,
-    );
-    if (orphans.length) {
-      throw new GatehouseConfigError(
-        orphans.map((path) => ({ path, message: 'needs `resolveUser`' })),
-      );
-    }
-  }
-  const verifier: Verifier = isVerifier
-    ? (optionsOrVerifier as Verifier)
-    : ((adapter.verifier as Verifier | undefined) ??
-      createVerifier(rest as unknown as VerifierOptions));
+  const given = splitAdapterOptions(optionsOrVerifier);
+  const { adapter } = given;
+  const verifier = given.verifier ?? createVerifier(given.verifierOptions);
   const resolveUser = adapter.resolveUser
     ? createUserResolver<User, Request>({
         resolveUser: adapter.resolveUser as ResolveUser<User, Request>,

@@ -18,7 +18,7 @@ export const DEFAULTS = Object.freeze({
     newIssuersPerMinute: 10,
   }),
   audienceClaim: 'aud',
-  // Adapter options (see `AdapterOptions` in auth-handler.ts).
+  // Adapter options (see `AdapterOptions` in adapter-options.ts).
   optional: false,
   unknownUser: 'reject' as const,
   errors: 'respond' as const,

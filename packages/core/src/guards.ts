@@ -5,7 +5,7 @@ import { GatehouseConfigError } from './config-error.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import { type AuthScheme, type ErrorReason, GatehouseError } from './errors.js';
 import { settingsOf, warnGuardWithoutAuth } from './internal/request-state.js';
-import { claimRules, duration, parseOrThrow } from './options.js';
+import { claimRules, duration, parseOrThrow } from './option-schemas.js';
 import { hasAnyRole, hasRoles } from './roles.js';
 import { hasAnyScope, hasScopes } from './scopes.js';
 import type { AuthContext } from './types.js';

@@ -1,7 +1,7 @@
+export type { AdapterOptions, AuthHandlerOptions } from './adapter-options.js';
 export type { Algorithm } from './algorithms.js';
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
 export { isClientCredentials } from './auth-context.js';
-export type { AdapterOptions, AuthHandlerOptions } from './auth-handler.js';
 export { extractBearerToken } from './bearer.js';
 export { readClaim } from './claim-path.js';
 export type { ClaimRule, ClaimRules } from './claims.js';
@@ -36,10 +36,11 @@ export {
 } from './introspection/store.js';
 export type { IssuerEntry, IssuerOption, IssuerTemplate } from './issuers.js';
 export type { KeyStoreHealth } from './jwks.js';
-export type { Logger } from './logging.js';
+export type { KeyFetchOptions } from './key-fetch-options.js';
 export { LOG_REPEAT_MS } from './logging.js';
+export type { Logger } from './observability-options.js';
+export { parseOrThrow } from './option-schemas.js';
 export type { VerifierOptions } from './options.js';
-export { parseOrThrow } from './options.js';
 export type { IssuerFailure, Readiness, VerifierHealth } from './readiness.js';
 export { GatehouseReadinessError } from './readiness.js';
 export type {

@@ -1,6 +1,20 @@
 import { z } from 'zod';
-import type { Logger } from './logging.js';
 import type { MeterProviderLike } from './telemetry.js';
+
+type LogMethod = (first: unknown, ...rest: unknown[]) => unknown;
+
+/**
+ * A logger: pino (or bunyan, Fastify's `app.log`: anything with a `child` method) is called
+ * pino-style, `logger.warn(fields, message)`; anything else, such as `console`, console-style,
+ * `logger.warn(message, fields)`. Missing level methods are skipped.
+ */
+export interface Logger {
+  error?: LogMethod;
+  warn?: LogMethod;
+  info?: LogMethod;
+  debug?: LogMethod;
+  child?: (...args: never[]) => unknown;
+}
 
 /** The `logger` option: an object with at least one level method (pino, console, …). */
 export const loggerSchema = z.custom<Logger>(

@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { algorithmIssues } from './algorithm-options.js';
 import {
-  ASYMMETRIC_ALGORITHMS,
-  HMAC_ALGORITHMS,
-  HMAC_MIN_SECRET_BYTES,
-  isHmacAlgorithm,
-  isSupportedAlgorithm,
-} from './algorithms.js';
-import { claimPathProblem } from './claim-path.js';
+  resolveChallenge,
+  resourceMetadataIssues,
+  resourceMetadataSchema,
+} from './challenge-options.js';
 import type { ClaimRules } from './claims.js';
 import { GatehouseConfigError } from './config-error.js';
 import { DEFAULTS } from './defaults.js';
@@ -18,8 +16,7 @@ import {
 } from './dpop/options.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import type { ChallengeOptions } from './errors.js';
-import { type FetchLike, urlProblem } from './internal/fetch-json.js';
-import { describeIssue } from './internal/option-hints.js';
+import { urlProblem } from './internal/fetch-json.js';
 import {
   type IssuerOption,
   issuerOptionSchema,
@@ -28,8 +25,24 @@ import {
   resolveIssuers,
 } from './issuers.js';
 import type { KeyFetchSettings } from './jwks.js';
-import type { Logger } from './logging.js';
-import { loggerSchema, telemetrySchema } from './observability-options.js';
+import {
+  type IssuerLimits,
+  type KeyFetchOptions,
+  keyFetchSchema,
+  resolveKeyFetch,
+} from './key-fetch-options.js';
+import { type Logger, loggerSchema, telemetrySchema } from './observability-options.js';
+import {
+  claimPath,
+  claimRules,
+  duration,
+  durationMs,
+  nonEmpty,
+  type OptionIssue,
+  parseOrThrow,
+  positiveInt,
+  url,
+} from './option-schemas.js';
 import type { ResourceMetadata } from './resource-metadata.js';
 import type { TelemetryOptions } from './telemetry.js';
 import { normalizeTyp, type TypePolicy } from './token-kind.js';
@@ -80,36 +93,8 @@ export interface VerifierOptions {
   claims?: ClaimRules;
   /** Verified-token cache: `false` turns it off. Default on, 10 000 entries. */
   cache?: false | { max?: number };
-  /** Key retrieval tuning. */
-  keyFetch?: {
-    /** Total time for discovery plus JWKS fetch. Default 5 s. */
-    timeout?: Duration;
-    /** Least time between refetches caused by an unknown `kid`. Default 30 s. */
-    cooldown?: Duration;
-    /** Refresh keys after this long (or the JWKS `Cache-Control: max-age`, within bounds). Default 10 min. */
-    maxAge?: Duration;
-    /** Keep using the last good keys this long while the issuer is unreachable. Default 24 h. */
-    maxStale?: Duration;
-    /** Largest discovery or JWKS response. Default 512 KiB. */
-    maxBytes?: number;
-    /** Most keys taken from one JWKS. Default 100. */
-    maxKeys?: number;
-    /**
-     * The `fetch` for discovery and keys, e.g. undici's with a `ProxyAgent` dispatcher, a
-     * private CA or mTLS. Timeout, size cap, redirect refusal and Cache-Control still apply.
-     */
-    fetch?: FetchLike;
-    /** Most tenant key stores of issuer templates kept (least recently used evicted). Default 100. */
-    maxIssuers?: number;
-    /** Most tenant key stores created per minute; beyond, 503 + Retry-After. Default 10. */
-    newIssuersPerMinute?: number;
-    /**
-     * A discovered `jwks_uri` must be on the issuer's origin (true of Auth0, Okta, Entra ID,
-     * Keycloak and Cognito; not of Google). Default false. Loopback and link-local targets are
-     * refused for other issuers either way.
-     */
-    sameOrigin?: boolean;
-  };
+  /** Key retrieval tuning: timeouts, refresh, size limits, `fetch` (see `KeyFetchOptions`). */
+  keyFetch?: KeyFetchOptions;
   /** Allow `http:` issuers and key URLs on non-loopback hosts. Default false. */
   allowInsecureRequests?: boolean;
   /** `realm` of the `WWW-Authenticate` challenge. */
@@ -146,7 +131,7 @@ export interface ResolvedOptions extends TypePolicy {
   algorithms: ReadonlySet<string>;
   audienceClaim: string;
   rolePaths: readonly string[];
-  issuerLimits: { maxIssuers: number; newIssuersPerMinute: number };
+  issuerLimits: IssuerLimits;
   keys: { keys: Record<string, unknown>[] } | undefined;
   secret: Uint8Array | undefined;
   clockToleranceMs: number;
@@ -166,53 +151,6 @@ export interface ResolvedOptions extends TypePolicy {
   dpop: DpopSettings | undefined;
 }
 
-const url = z.string().superRefine((value, ctx) => {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
-    return;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    ctx.addIssue({ code: 'custom', message: 'must be an https URL' });
-  }
-  if (parsed.search || parsed.hash) {
-    ctx.addIssue({ code: 'custom', message: 'must not have a query or fragment' });
-  }
-});
-
-/** A `Duration` option: seconds, or a string such as `'30s'`. */
-export const duration = z
-  .union([z.number(), z.string()])
-  .refine((value) => parseDurationSeconds(value) !== undefined, {
-    message: 'must be a non-negative number of seconds or a string such as "30s"',
-  });
-
-const positiveInt = z.number().int().positive();
-const nonEmpty = z.string().min(1, 'must not be empty');
-
-/** One `ClaimRule`; shared by the `claims` option and `requireClaims()`. */
-export const claimRule = z.union([
-  z.string(),
-  z.number(),
-  z.boolean(),
-  z.null(),
-  z.strictObject({
-    includes: z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]),
-  }),
-  z.custom<(value: unknown, claims: unknown) => boolean>((value) => typeof value === 'function', {
-    message: 'must be a value, { includes }, or a predicate function',
-  }),
-]);
-
-/** `ClaimRules`: the `claims` option and `requireClaims()`. */
-export const claimRules = z.record(z.string(), claimRule);
-
-const claimPath = z.string().superRefine((value, ctx) => {
-  const problem = claimPathProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
 const issuerOption = issuerOptionSchema(url);
 
 const schema = z.strictObject({
@@ -237,47 +175,10 @@ const schema = z.strictObject({
   requiredClaims: z.array(nonEmpty).optional(),
   claims: claimRules.optional(),
   cache: z.union([z.literal(false), z.strictObject({ max: positiveInt.optional() })]).optional(),
-  keyFetch: z
-    .strictObject({
-      timeout: duration
-        .refine((value) => (parseDurationSeconds(value) ?? 0) > 0, 'must be greater than 0')
-        .optional(),
-      cooldown: duration.optional(),
-      maxAge: duration
-        .refine((value) => (parseDurationSeconds(value) ?? 0) >= 1, 'must be at least 1 s')
-        .optional(),
-      maxStale: duration.optional(),
-      maxBytes: positiveInt.optional(),
-      maxKeys: positiveInt.optional(),
-      sameOrigin: z.boolean().optional(),
-      fetch: z
-        .custom<FetchLike>((value) => typeof value === 'function', {
-          message: 'must be a fetch function',
-        })
-        .optional(),
-      maxIssuers: positiveInt.optional(),
-      newIssuersPerMinute: positiveInt.optional(),
-    })
-    .optional(),
+  keyFetch: keyFetchSchema.optional(),
   allowInsecureRequests: z.boolean().optional(),
   realm: z.string().optional(),
-  resourceMetadata: z
-    .union([
-      url,
-      // Only what the challenge and the checks below read; resource-metadata.ts builds it.
-      z.custom<ResourceMetadata>(
-        (value) => {
-          const document = value as Partial<ResourceMetadata> | null;
-          return (
-            typeof document?.url === 'string' &&
-            typeof document.resource === 'string' &&
-            Array.isArray(document.authorizationServers)
-          );
-        },
-        { message: 'must be a URL or the result of createResourceMetadata()' },
-      ),
-    ])
-    .optional(),
+  resourceMetadata: resourceMetadataSchema.optional(),
   onEvent: z
     .custom<EventListener>((value) => typeof value === 'function', {
       message: 'must be a function',
@@ -288,30 +189,12 @@ const schema = z.strictObject({
   dpop: dpopOptionSchema.optional(),
 });
 
-type Issue = { path: string; message: string };
-
-/** Milliseconds of a duration already validated by `duration`, or of the default in seconds. */
-export const durationMs = (value: Duration | undefined, fallbackSeconds: number) =>
-  (value === undefined ? fallbackSeconds : (parseDurationSeconds(value) as number)) * 1000;
-
-/**
- * Parses with `schema`, or throws `GatehouseConfigError` naming each bad option by its path and
- * saying whether it is missing, of the wrong type or unknown (with the nearest known name).
- */
-export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, prefix?: string): T {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new GatehouseConfigError(
-    parsed.error.issues.flatMap((issue) => describeIssue(schema, input, issue, prefix)),
-  );
-}
-
 /**
  * Validates options once, at construction. Throws `GatehouseConfigError` naming every bad option.
  */
 export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   const options = parseOrThrow(schema, input);
-  const issues: Issue[] = [];
+  const issues: OptionIssue[] = [];
   const insecure = options.allowInsecureRequests ?? false;
   const jwksProblem = options.jwksUri && urlProblem(options.jwksUri, insecure);
   if (jwksProblem) {
@@ -338,33 +221,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   const secret =
     typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
   const algorithms = options.algorithms ?? (secret ? ['HS256'] : [...DEFAULTS.algorithms]);
-  for (const [prefix, list] of algorithmLists(options.issuer, algorithms))
-    list.forEach((alg, i) => {
-      const path = `${prefix}.${i}`;
-      if (alg.toLowerCase() === 'none')
-        issues.push({ path, message: '"none" is never accepted (RFC 8725 §3.2)' });
-      else if (!isSupportedAlgorithm(alg)) {
-        issues.push({
-          path,
-          message: `unsupported algorithm "${alg}"; use one of ${[...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS].join(', ')}`,
-        });
-      } else if (isHmacAlgorithm(alg) !== (secret !== undefined)) {
-        issues.push({
-          path,
-          message: secret
-            ? `"${alg}" cannot be used with a shared secret: with \`secret\`, only HMAC algorithms are allowed`
-            : `"${alg}" needs a shared \`secret\`; HMAC is never mixed with public-key algorithms (RFC 8725 §3.1)`,
-        });
-      } else if (
-        secret &&
-        secret.byteLength < HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]
-      ) {
-        issues.push({
-          path: 'secret',
-          message: `must be at least ${HMAC_MIN_SECRET_BYTES[alg as keyof typeof HMAC_MIN_SECRET_BYTES]} bytes for ${alg} (RFC 7518 §3.2)`,
-        });
-      }
-    });
+  issues.push(...algorithmIssues(options.issuer, algorithms, secret));
 
   if (options.maxTokenAge !== undefined && parseDurationSeconds(options.maxTokenAge) === 0) {
     issues.push({ path: 'maxTokenAge', message: 'must be greater than 0' });
@@ -374,7 +231,6 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   const typ = options.typ ?? DEFAULTS.typ;
   const types =
     typ === 'lenient' ? ['at+jwt', 'jwt'] : typ === 'strict' ? ['at+jwt'] : typ.map(normalizeTyp);
-  const fetch = options.keyFetch ?? {};
   const audience = options.audience;
   const issuers = resolveIssuers(options.issuer, {
     audiences: audience === undefined ? undefined : new Set([audience].flat()),
@@ -389,15 +245,13 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   if (metadataIssues.length) throw new GatehouseConfigError(metadataIssues);
   const clockToleranceMs = durationMs(options.clockTolerance, DEFAULTS.clockTolerance);
   const dpop = resolveDpopOptions(options.dpop as DpopOptions | undefined, clockToleranceMs);
+  const { keyFetch, issuerLimits } = resolveKeyFetch(options.keyFetch, insecure);
 
   return {
     issuers,
     audienceClaim: options.audienceClaim ?? DEFAULTS.audienceClaim,
     rolePaths: options.roles === undefined ? [] : [options.roles].flat(),
-    issuerLimits: {
-      maxIssuers: fetch.maxIssuers ?? DEFAULTS.keyFetch.maxIssuers,
-      newIssuersPerMinute: fetch.newIssuersPerMinute ?? DEFAULTS.keyFetch.newIssuersPerMinute,
-    },
+    issuerLimits,
     keys: options.keys,
     secret,
     algorithms: new Set(issuers.flatMap((entry) => [...entry.algorithms])),
@@ -411,31 +265,8 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     claimRules: options.claims as ClaimRules | undefined,
     claimPredicates: predicatesOf(options.claims as ClaimRules | undefined),
     cacheMax: options.cache === false ? 0 : (options.cache?.max ?? DEFAULTS.cache.max),
-    keyFetch: {
-      timeoutMs: durationMs(fetch.timeout, DEFAULTS.keyFetch.timeout),
-      cooldownMs: durationMs(fetch.cooldown, DEFAULTS.keyFetch.cooldown),
-      maxAgeMs: durationMs(fetch.maxAge, DEFAULTS.keyFetch.maxAge),
-      maxStaleMs: durationMs(fetch.maxStale, DEFAULTS.keyFetch.maxStale),
-      maxBytes: fetch.maxBytes ?? DEFAULTS.keyFetch.maxBytes,
-      maxKeys: fetch.maxKeys ?? DEFAULTS.keyFetch.maxKeys,
-      allowInsecureRequests: insecure,
-      sameOrigin: fetch.sameOrigin ?? false,
-      fetch: fetch.fetch,
-    },
-    challenge: {
-      ...(options.realm === undefined ? {} : { realm: options.realm }),
-      ...(options.resourceMetadata === undefined
-        ? {}
-        : {
-            resourceMetadata:
-              typeof options.resourceMetadata === 'string'
-                ? options.resourceMetadata
-                : options.resourceMetadata.url,
-          }),
-      ...(dpop === undefined
-        ? {}
-        : { dpop: { algorithms: dpop.algorithms, bearer: !dpop.required } }),
-    },
+    keyFetch,
+    challenge: resolveChallenge(options.realm, options.resourceMetadata, dpop),
     onEvent: options.onEvent,
     logger: options.logger,
     telemetry: options.telemetry === false ? undefined : options.telemetry,
@@ -443,46 +274,7 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
   };
 }
 
-/** A metadata document that would send clients for tokens this verifier refuses. */
-function resourceMetadataIssues(
-  metadata: string | ResourceMetadata | undefined,
-  issuers: readonly string[],
-  audience: string | string[] | undefined,
-): Issue[] {
-  if (metadata === undefined || typeof metadata === 'string') return [];
-  const issues: Issue[] = [];
-  const audiences = Array.isArray(audience) ? audience : [audience];
-  if (!audiences.includes(metadata.resource)) {
-    issues.push({ path: 'resourceMetadata.resource', message: 'must be one of `audience`' });
-  }
-  metadata.authorizationServers.forEach((server, i) => {
-    if (!issuers.includes(server)) {
-      issues.push({
-        path: `resourceMetadata.authorizationServers.${i}`,
-        message: 'must be one of `issuer`',
-      });
-    }
-  });
-  return issues;
-}
-
 function predicatesOf(rules: ClaimRules | undefined): ClaimRules | undefined {
   const predicates = Object.entries(rules ?? {}).filter(([, rule]) => typeof rule === 'function');
   return predicates.length === 0 ? undefined : Object.fromEntries(predicates);
-}
-
-/** The top-level `algorithms` and each issuer entry's own, with the option path of each. */
-function algorithmLists(
-  option: IssuerOption | IssuerOption[],
-  algorithms: string[],
-): (readonly [string, readonly string[]])[] {
-  const entries = Array.isArray(option) ? option : [option];
-  const lists: (readonly [string, readonly string[]])[] = [['algorithms', algorithms]];
-  entries.forEach((entry, i) => {
-    if (typeof entry === 'object' && entry.algorithms !== undefined) {
-      const path = Array.isArray(option) ? `issuer.${i}.algorithms` : 'issuer.algorithms';
-      lists.push([path, entry.algorithms]);
-    }
-  });
-  return lists;
 }

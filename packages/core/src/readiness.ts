@@ -6,7 +6,7 @@
  * window (a readiness probe polling a down issuer costs no request to it).
  */
 import { FetchFailure } from './internal/fetch-json.js';
-import type { KeyStore, KeyStoreHealth } from './jwks.js';
+import type { KeyStore, KeyStoreHealth } from './key-store.js';
 
 /** One issuer whose keys could not be had: the URL that failed and a short, safe cause. */
 export interface IssuerFailure {

@@ -1,6 +1,6 @@
 /**
  * The remote key store behind `getRemoteKeyStore`: cache, single-flight refresh, cooldown,
- * stale-if-error and backoff for one issuer's JWKS. Public contract and defaults: `jwks.ts`.
+ * stale-if-error and backoff for one issuer's JWKS. Public contract and defaults: `key-store.ts`.
  *
  * Does not: keep state per unknown `kid`; wait longer than `timeoutMs` for a refresh; reject a
  * promise nobody awaits; let an event listener break a lookup.
@@ -20,7 +20,12 @@ import {
   noKeyError,
   SUPPORTED_ALGORITHMS,
 } from './internal/key-import.js';
-import type { KeyFetchSettings, KeyStore, KeyStoreHealth, RemoteKeyStoreOptions } from './jwks.js';
+import type {
+  KeyFetchSettings,
+  KeyStore,
+  KeyStoreHealth,
+  RemoteKeyStoreOptions,
+} from './key-store.js';
 import type { EventListener, GatehouseEvent } from './types.js';
 
 type Trigger = 'initial' | 'max_age' | 'unknown_kid';

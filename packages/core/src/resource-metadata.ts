@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { GatehouseConfigError } from './config-error.js';
 import { type Duration, parseDurationSeconds } from './duration.js';
 import { urlProblem } from './internal/fetch-json.js';
-import { parseOrThrow } from './options.js';
+import { parseOrThrow } from './option-schemas.js';
 
 /** RFC 9728 §3: the registered well-known URI suffix. */
 export const RESOURCE_METADATA_WELL_KNOWN = '/.well-known/oauth-protected-resource';

@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import { userResolverSchema } from './adapter-options.js';
+import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
 import type { Duration } from './duration.js';
 import { GatehouseError } from './errors.js';
-import { durationMs, parseOrThrow } from './options.js';
+import { duration, durationMs, parseOrThrow } from './option-schemas.js';
 import type { AuthContext } from './types.js';
 
 /**
@@ -42,6 +42,28 @@ export interface UserResolverOptions<User = unknown, Request = unknown> {
    */
   unknownUser?: 'reject' | 'continue';
 }
+
+const fn = (what: string) =>
+  z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {
+    message: `must be ${what}`,
+  });
+
+/** The `userCache` option. */
+const userCacheSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    max: z.number().int().positive().optional(),
+    ttl: duration.optional(),
+    key: fn('a function (auth) => string | undefined').optional(),
+  }),
+]);
+
+/** `UserResolverOptions`; the adapters take the same keys beside the verifier's options. */
+export const userResolverSchema = z.strictObject({
+  resolveUser: fn('a function (auth, request) => user | null'),
+  userCache: userCacheSchema.optional(),
+  unknownUser: z.enum(['reject', 'continue']).optional(),
+});
 
 /**
  * Returns a copy of `auth` with `user` set; never changes `auth` itself. A cached user is given

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IntrospectionRecord, IntrospectionStore } from '../src/introspection/store.js';
 import { now, OPAQUE, refusal, useIntrospectionServer } from './support/introspection.js';
+import { freezeDate } from './support/key-store.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 // Introspection results: single flight, cache lifetime, stores.
 const f = useIntrospectionServer();
@@ -39,12 +44,15 @@ describe('caching and single flight', () => {
   });
 
   it('a cached answer never outlives the token: refused once exp has passed', async () => {
-    // A few seconds of life, so a slow first call on a loaded machine still finds it valid.
-    const exp = now() + 4;
+    // A frozen clock: a loaded machine cannot let the token expire before the first answer.
+    const clock = freezeDate();
+    const exp = now() + 60;
     f.as.answer = () => ({ body: f.activeFor({ exp }) });
     const verifier = f.verifierWith({}, { clockTolerance: 0 });
     await verifier.verify(OPAQUE);
-    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 200));
+    await verifier.verify(OPAQUE);
+    expect(f.as.received).toHaveLength(1); // the second answer came from the cache
+    clock.advance(60_000);
     expect((await refusal(verifier.verify(OPAQUE))).reason).toBe('expired');
   });
 

@@ -1,23 +1,19 @@
 import type {
   AuthContext,
-  AuthenticationRequirements,
   AuthHandlerOptions,
-  ClaimRules,
   Readiness,
   ResourceMetadata,
   ResourceMetadataOptions,
   Verifier,
 } from '@gatehouse/core';
 import {
+  type AdapterGuards,
   answerMetadataRequest,
-  authenticationGuard,
-  claimGuard,
+  createAdapterGuards,
   createAuthHandler,
   failureFor,
   type Guard,
   nodeDpopRequest,
-  roleGuard,
-  scopeGuard,
   toResourceMetadata,
   whenAuthenticated,
   withReadiness,
@@ -69,31 +65,16 @@ export function requireAuth<User = unknown>(
   return withReadiness(middleware, handler);
 }
 
-/** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */
-export const requireScopes = (...scopes: string[]): RequestHandler =>
-  toHandler(scopeGuard(scopes, 'all'));
-
-/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
-export const requireAnyScope = (...scopes: string[]): RequestHandler =>
-  toHandler(scopeGuard(scopes, 'any'));
-
-/** 403 (reason `missing_role`) unless `auth.roles` (the verifier's `roles` option) has them all. */
-export const requireRoles = (...roles: string[]): RequestHandler =>
-  toHandler(roleGuard(roles, 'all'));
-
-/** 403 (reason `missing_role`) unless `auth.roles` has at least one of `roles`. */
-export const requireAnyRole = (...roles: string[]): RequestHandler =>
-  toHandler(roleGuard(roles, 'any'));
-
-/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
-export const requireClaims = (rules: ClaimRules): RequestHandler => toHandler(claimGuard(rules));
-
-/**
- * 401 `insufficient_user_authentication` (RFC 9470) unless the token's `acr` is one of `acr`
- * and its `auth_time` is within `maxAge`; the challenge names `acr_values` / `max_age`.
- */
-export const requireAuthentication = (requirements: AuthenticationRequirements): RequestHandler =>
-  toHandler(authenticationGuard(requirements));
+const guards = createAdapterGuards(toHandler);
+export const requireScopes: AdapterGuards<RequestHandler>['requireScopes'] = guards.requireScopes;
+export const requireAnyScope: AdapterGuards<RequestHandler>['requireAnyScope'] =
+  guards.requireAnyScope;
+export const requireRoles: AdapterGuards<RequestHandler>['requireRoles'] = guards.requireRoles;
+export const requireAnyRole: AdapterGuards<RequestHandler>['requireAnyRole'] =
+  guards.requireAnyRole;
+export const requireClaims: AdapterGuards<RequestHandler>['requireClaims'] = guards.requireClaims;
+export const requireAuthentication: AdapterGuards<RequestHandler>['requireAuthentication'] =
+  guards.requireAuthentication;
 
 /**
  * Serves the Protected Resource Metadata document (RFC 9728 §3.1) at `metadata.path` — e.g.
@@ -122,9 +103,8 @@ export function protectedResourceMetadata(
 export const getAuth = <User = unknown>(req: Request): AuthContext<User> | undefined =>
   req.auth as AuthContext<User> | undefined;
 
-const toHandler =
-  (guard: Guard): RequestHandler =>
-  (req, res, next) => {
+function toHandler(guard: Guard): RequestHandler {
+  return (req, res, next) => {
     try {
       guard(req.auth, req);
     } catch (error) {
@@ -133,6 +113,7 @@ const toHandler =
     }
     next();
   };
+}
 
 function fail(error: unknown, req: Request, res: Response, next: NextFunction): void {
   const failure = failureFor(error, req);

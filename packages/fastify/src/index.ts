@@ -1,22 +1,18 @@
 import {
   type AuthContext,
-  type AuthenticationRequirements,
   type AuthHandlerOptions,
-  type ClaimRules,
   GatehouseConfigError,
   type ResourceMetadata,
   type ResourceMetadataOptions,
   type Verifier,
 } from '@gatehouse/core';
 import {
-  authenticationGuard,
-  claimGuard,
+  type AdapterGuards,
+  createAdapterGuards,
   createAuthHandler,
   failureFor,
   type Guard,
   nodeDpopRequest,
-  roleGuard,
-  scopeGuard,
   toResourceMetadata,
   whenAuthenticated,
 } from '@gatehouse/core/adapter';
@@ -82,28 +78,14 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
  */
 export const gatehouse = fp(plugin, { fastify: '5.x', name: '@gatehouse/fastify' });
 
-/** 403 `insufficient_scope` unless the token has every one of `scopes`. */
-export const requireScopes = (...scopes: string[]): GuardHook => toHook(scopeGuard(scopes, 'all'));
-
-/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
-export const requireAnyScope = (...scopes: string[]): GuardHook =>
-  toHook(scopeGuard(scopes, 'any'));
-
-/** 403 (reason `missing_role`) unless `auth.roles` (the verifier's `roles` option) has them all. */
-export const requireRoles = (...roles: string[]): GuardHook => toHook(roleGuard(roles, 'all'));
-
-/** 403 (reason `missing_role`) unless `auth.roles` has at least one of `roles`. */
-export const requireAnyRole = (...roles: string[]): GuardHook => toHook(roleGuard(roles, 'any'));
-
-/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
-export const requireClaims = (rules: ClaimRules): GuardHook => toHook(claimGuard(rules));
-
-/**
- * 401 `insufficient_user_authentication` (RFC 9470) unless the token's `acr` is one of `acr`
- * and its `auth_time` is within `maxAge`; the challenge names `acr_values` / `max_age`.
- */
-export const requireAuthentication = (requirements: AuthenticationRequirements): GuardHook =>
-  toHook(authenticationGuard(requirements));
+const guards = createAdapterGuards(toHook);
+export const requireScopes: AdapterGuards<GuardHook>['requireScopes'] = guards.requireScopes;
+export const requireAnyScope: AdapterGuards<GuardHook>['requireAnyScope'] = guards.requireAnyScope;
+export const requireRoles: AdapterGuards<GuardHook>['requireRoles'] = guards.requireRoles;
+export const requireAnyRole: AdapterGuards<GuardHook>['requireAnyRole'] = guards.requireAnyRole;
+export const requireClaims: AdapterGuards<GuardHook>['requireClaims'] = guards.requireClaims;
+export const requireAuthentication: AdapterGuards<GuardHook>['requireAuthentication'] =
+  guards.requireAuthentication;
 
 const metadataPlugin: FastifyPluginAsync<ResourceMetadata | ResourceMetadataOptions> = async (
   fastify,
@@ -136,9 +118,8 @@ export const protectedResourceMetadata = fp(metadataPlugin, {
 export const getAuth = <User = unknown>(request: FastifyRequest): AuthContext<User> | undefined =>
   request.auth as AuthContext<User> | undefined;
 
-const toHook =
-  (guard: Guard): GuardHook =>
-  async (request, reply) => {
+function toHook(guard: Guard): GuardHook {
+  return async (request, reply) => {
     try {
       guard(request.auth, request);
     } catch (error) {
@@ -147,6 +128,7 @@ const toHook =
       return reply;
     }
   };
+}
 
 /** `awaitReady` is this adapter's own option; a `Verifier` is passed on untouched (not copied). */
 function splitAwaitReady(options: Verifier | GatehouseOptions) {

@@ -1,20 +1,11 @@
-import type {
-  AuthContext,
-  AuthenticationRequirements,
-  AuthHandlerOptions,
-  ClaimRules,
-  HttpErrorResponse,
-  Verifier,
-} from '@gatehouse/core';
+import type { AuthContext, AuthHandlerOptions, HttpErrorResponse, Verifier } from '@gatehouse/core';
 import {
-  authenticationGuard,
-  claimGuard,
+  type AdapterGuards,
+  createAdapterGuards,
   createAuthHandler,
   failureFor,
   fetchDpopRequest,
   type Guard,
-  roleGuard,
-  scopeGuard,
   whenAuthenticated,
 } from '@gatehouse/core/adapter';
 
@@ -73,33 +64,19 @@ export function requireAuth<User = unknown>(
     );
 }
 
-/** 403 `insufficient_scope` unless the token has every one of `scopes`. */
-export const requireScopes = (...scopes: string[]): RequestGuard =>
-  toRequestGuard(scopeGuard(scopes, 'all'));
-
-/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
-export const requireAnyScope = (...scopes: string[]): RequestGuard =>
-  toRequestGuard(scopeGuard(scopes, 'any'));
-
-/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
-export const requireClaims = (rules: ClaimRules): RequestGuard => toRequestGuard(claimGuard(rules));
-
-/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has every one of `roles`. */
-export const requireRoles = (...roles: string[]): RequestGuard =>
-  toRequestGuard(roleGuard(roles, 'all'));
-
-/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has one of `roles`. */
-export const requireAnyRole = (...roles: string[]): RequestGuard =>
-  toRequestGuard(roleGuard(roles, 'any'));
-
-/** RFC 9470 step-up: 401 `insufficient_user_authentication` unless `acr` / `auth_time` fit. */
-export const requireAuthentication = (requirements: AuthenticationRequirements): RequestGuard =>
-  toRequestGuard(authenticationGuard(requirements));
+const guards = createAdapterGuards(toRequestGuard);
+export const requireScopes: AdapterGuards<RequestGuard>['requireScopes'] = guards.requireScopes;
+export const requireAnyScope: AdapterGuards<RequestGuard>['requireAnyScope'] =
+  guards.requireAnyScope;
+export const requireRoles: AdapterGuards<RequestGuard>['requireRoles'] = guards.requireRoles;
+export const requireAnyRole: AdapterGuards<RequestGuard>['requireAnyRole'] = guards.requireAnyRole;
+export const requireClaims: AdapterGuards<RequestGuard>['requireClaims'] = guards.requireClaims;
+export const requireAuthentication: AdapterGuards<RequestGuard>['requireAuthentication'] =
+  guards.requireAuthentication;
 
 /** Wraps a core guard for `Request`s: its refusal becomes a `Response` (or is thrown, delegated). */
-export const toRequestGuard =
-  (guard: Guard): RequestGuard =>
-  (auth, request) => {
+export function toRequestGuard(guard: Guard): RequestGuard {
+  return (auth, request) => {
     try {
       guard(auth, request);
       return undefined;
@@ -107,6 +84,7 @@ export const toRequestGuard =
       return refusalResponse(error, request);
     }
   };
+}
 
 /**
  * The refusal of `error` raised while handling `request`, as a `Response`; thrown back, unchanged,

@@ -1,18 +1,11 @@
-import type {
-  AuthContext,
-  AuthenticationRequirements,
-  ClaimRules,
-  Verifier,
-} from '@gatehouse/core';
+import type { AuthContext, Verifier } from '@gatehouse/core';
 import {
-  authenticationGuard,
-  claimGuard,
+  type AdapterGuards,
+  createAdapterGuards,
   createAuthHandler,
   failureFor,
   fetchDpopRequest,
   type Guard,
-  roleGuard,
-  scopeGuard,
   whenAuthenticated,
 } from '@gatehouse/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -65,30 +58,18 @@ export function requireAuth<User = unknown>(
 // Guards are typed for any `Env` (Hono leaves `any` out when it merges a route's middleware
 // types), so they never narrow the `auth` variable your app's `Env` declares.
 
-/** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */
-export const requireScopes = (...scopes: string[]): MiddlewareHandler =>
-  toMiddleware(scopeGuard(scopes, 'all'));
-
-/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
-export const requireAnyScope = (...scopes: string[]): MiddlewareHandler =>
-  toMiddleware(scopeGuard(scopes, 'any'));
-
-/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
-export const requireClaims = (rules: ClaimRules): MiddlewareHandler =>
-  toMiddleware(claimGuard(rules));
-
-/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has every one of `roles`. */
-export const requireRoles = (...roles: string[]): MiddlewareHandler =>
-  toMiddleware(roleGuard(roles, 'all'));
-
-/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has one of `roles`. */
-export const requireAnyRole = (...roles: string[]): MiddlewareHandler =>
-  toMiddleware(roleGuard(roles, 'any'));
-
-/** RFC 9470 step-up: 401 `insufficient_user_authentication` unless `acr` / `auth_time` fit. */
-export const requireAuthentication = (
-  requirements: AuthenticationRequirements,
-): MiddlewareHandler => toMiddleware(authenticationGuard(requirements));
+const guards = createAdapterGuards(toMiddleware);
+export const requireScopes: AdapterGuards<MiddlewareHandler>['requireScopes'] =
+  guards.requireScopes;
+export const requireAnyScope: AdapterGuards<MiddlewareHandler>['requireAnyScope'] =
+  guards.requireAnyScope;
+export const requireRoles: AdapterGuards<MiddlewareHandler>['requireRoles'] = guards.requireRoles;
+export const requireAnyRole: AdapterGuards<MiddlewareHandler>['requireAnyRole'] =
+  guards.requireAnyRole;
+export const requireClaims: AdapterGuards<MiddlewareHandler>['requireClaims'] =
+  guards.requireClaims;
+export const requireAuthentication: AdapterGuards<MiddlewareHandler>['requireAuthentication'] =
+  guards.requireAuthentication;
 
 /**
  * `c.get('auth')`, typed with your user type, for apps whose `Env` does not include
@@ -97,9 +78,8 @@ export const requireAuthentication = (
 export const getAuth = <User = unknown>(c: Context): AuthContext<User> | undefined =>
   (c as Context<GatehouseEnv<User>>).get('auth');
 
-const toMiddleware =
-  (guard: Guard): MiddlewareHandler =>
-  async (c, next) => {
+function toMiddleware(guard: Guard): MiddlewareHandler {
+  return async (c, next) => {
     try {
       guard(getAuth(c), c.req.raw);
     } catch (error) {
@@ -107,6 +87,7 @@ const toMiddleware =
     }
     await next();
   };
+}
 
 /** The refusal's `Response`, or (delegated) its headers set on `c` and the error thrown on. */
 function refuse(error: unknown, c: Context): Response {

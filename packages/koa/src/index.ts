@@ -1,23 +1,19 @@
 import type {
   AuthContext,
-  AuthenticationRequirements,
   AuthHandlerOptions,
-  ClaimRules,
   Readiness,
   ResourceMetadata,
   ResourceMetadataOptions,
   Verifier,
 } from '@gatehouse/core';
 import {
+  type AdapterGuards,
   answerMetadataRequest,
-  authenticationGuard,
-  claimGuard,
+  createAdapterGuards,
   createAuthHandler,
   failureFor,
   type Guard,
   nodeDpopRequest,
-  roleGuard,
-  scopeGuard,
   toResourceMetadata,
   whenAuthenticated,
   withReadiness,
@@ -69,31 +65,14 @@ export function requireAuth<User = unknown>(
   return withReadiness(middleware, handler);
 }
 
-/** 403 `insufficient_scope` unless the token has every one of `scopes`. Use after `requireAuth`. */
-export const requireScopes = (...scopes: string[]): Middleware =>
-  toMiddleware(scopeGuard(scopes, 'all'));
-
-/** 403 `insufficient_scope` unless the token has at least one of `scopes`. */
-export const requireAnyScope = (...scopes: string[]): Middleware =>
-  toMiddleware(scopeGuard(scopes, 'any'));
-
-/** 403 (reason `missing_role`) unless `auth.roles` (the verifier's `roles` option) has them all. */
-export const requireRoles = (...roles: string[]): Middleware =>
-  toMiddleware(roleGuard(roles, 'all'));
-
-/** 403 (reason `missing_role`) unless `auth.roles` has at least one of `roles`. */
-export const requireAnyRole = (...roles: string[]): Middleware =>
-  toMiddleware(roleGuard(roles, 'any'));
-
-/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
-export const requireClaims = (rules: ClaimRules): Middleware => toMiddleware(claimGuard(rules));
-
-/**
- * 401 `insufficient_user_authentication` (RFC 9470) unless the token's `acr` is one of `acr`
- * and its `auth_time` is within `maxAge`; the challenge names `acr_values` / `max_age`.
- */
-export const requireAuthentication = (requirements: AuthenticationRequirements): Middleware =>
-  toMiddleware(authenticationGuard(requirements));
+const guards = createAdapterGuards(toMiddleware);
+export const requireScopes: AdapterGuards<Middleware>['requireScopes'] = guards.requireScopes;
+export const requireAnyScope: AdapterGuards<Middleware>['requireAnyScope'] = guards.requireAnyScope;
+export const requireRoles: AdapterGuards<Middleware>['requireRoles'] = guards.requireRoles;
+export const requireAnyRole: AdapterGuards<Middleware>['requireAnyRole'] = guards.requireAnyRole;
+export const requireClaims: AdapterGuards<Middleware>['requireClaims'] = guards.requireClaims;
+export const requireAuthentication: AdapterGuards<Middleware>['requireAuthentication'] =
+  guards.requireAuthentication;
 
 /**
  * Serves the Protected Resource Metadata document (RFC 9728 §3.1) at `metadata.path` — e.g.
@@ -125,9 +104,8 @@ export const getAuth = <User = unknown>(ctx: {
   state: { auth?: AuthContext };
 }): AuthContext<User> | undefined => ctx.state.auth as AuthContext<User> | undefined;
 
-const toMiddleware =
-  (guard: Guard): Middleware =>
-  async (ctx, next) => {
+function toMiddleware(guard: Guard): Middleware {
+  return async (ctx, next) => {
     try {
       guard(ctx.state.auth, ctx);
     } catch (error) {
@@ -135,6 +113,7 @@ const toMiddleware =
     }
     await next();
   };
+}
 
 function fail(error: unknown, ctx: Context): void {
   const failure = failureFor(error, ctx);

@@ -1,21 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import type {
-  AuthContext,
-  AuthenticationRequirements,
-  AuthHandlerOptions,
-  ClaimRules,
-  Verifier,
-} from '@gatehouse/core';
+import type { AuthContext, AuthHandlerOptions, Verifier } from '@gatehouse/core';
 import {
+  type AdapterGuards,
   type AuthHandler,
-  authenticationGuard,
-  claimGuard,
+  createAdapterGuards,
   createAuthHandler,
   failureFor,
   type Guard,
   nodeDpopRequest,
-  roleGuard,
-  scopeGuard,
   whenAuthenticated,
 } from '@gatehouse/core/adapter';
 import {
@@ -114,40 +106,29 @@ export const NEST_HOOKS = {
   },
 };
 
-/** 403 `insufficient_scope` unless the token has every one of `scopes` (see `@Scopes`). */
-export const requireScopes = (...scopes: string[]): CanActivate =>
-  toCanActivate(scopeGuard(scopes, 'all'));
+const guards = createAdapterGuards(toCanActivate);
+export const requireScopes: AdapterGuards<CanActivate>['requireScopes'] = guards.requireScopes;
+export const requireAnyScope: AdapterGuards<CanActivate>['requireAnyScope'] =
+  guards.requireAnyScope;
+export const requireRoles: AdapterGuards<CanActivate>['requireRoles'] = guards.requireRoles;
+export const requireAnyRole: AdapterGuards<CanActivate>['requireAnyRole'] = guards.requireAnyRole;
+export const requireClaims: AdapterGuards<CanActivate>['requireClaims'] = guards.requireClaims;
+export const requireAuthentication: AdapterGuards<CanActivate>['requireAuthentication'] =
+  guards.requireAuthentication;
 
-/** 403 `insufficient_scope` unless the token has at least one of `scopes` (see `@AnyScope`). */
-export const requireAnyScope = (...scopes: string[]): CanActivate =>
-  toCanActivate(scopeGuard(scopes, 'any'));
-
-/** 403 `insufficient_scope` (reason `claim_mismatch`) unless the claims satisfy `rules`. */
-export const requireClaims = (rules: ClaimRules): CanActivate => toCanActivate(claimGuard(rules));
-
-/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has every one of `roles`. */
-export const requireRoles = (...roles: string[]): CanActivate =>
-  toCanActivate(roleGuard(roles, 'all'));
-
-/** 403 `insufficient_scope` (reason `missing_role`) unless `auth.roles` has one of `roles`. */
-export const requireAnyRole = (...roles: string[]): CanActivate =>
-  toCanActivate(roleGuard(roles, 'any'));
-
-/** RFC 9470 step-up: 401 `insufficient_user_authentication` unless `acr` / `auth_time` fit. */
-export const requireAuthentication = (requirements: AuthenticationRequirements): CanActivate =>
-  toCanActivate(authenticationGuard(requirements));
-
-const toCanActivate = (guard: Guard): CanActivate => ({
-  canActivate(context) {
-    const request = context.switchToHttp().getRequest<PlatformRequest>();
-    try {
-      guard(request.auth, request);
-    } catch (error) {
-      refuse(error, context);
-    }
-    return true;
-  },
-});
+function toCanActivate(guard: Guard): CanActivate {
+  return {
+    canActivate(context) {
+      const request = context.switchToHttp().getRequest<PlatformRequest>();
+      try {
+        guard(request.auth, request);
+      } catch (error) {
+        refuse(error, context);
+      }
+      return true;
+    },
+  };
+}
 
 /** Sets the refusal's headers on the response, then throws it into Nest's exception layer. */
 function refuse(error: unknown, context: ExecutionContext): never {

@@ -5,7 +5,7 @@ export type { JwsPayload } from './jws.js';
 export { SUPPORTED_ALGORITHMS } from './keys.js';
 export { DEFAULT_CLIENT_ID, DEFAULT_SUBJECT } from './mint.js';
 export { TEST_ISSUER_DEFAULTS } from './options.js';
-export type { Provider, ProviderGrant } from './provider-presets.js';
+export type { Provider, ProviderGrant } from './presets/preset.js';
 export {
   createProviderIssuer,
   PROVIDERS,

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTestIssuer } from './issuer.js';
-import {
-  PRESETS,
-  type Preset,
-  type PresetContext,
-  type Provider,
-  type ProviderGrant,
-} from './provider-presets.js';
+import type { Preset, PresetContext, Provider, ProviderGrant } from './presets/preset.js';
+import { PRESETS } from './provider-presets.js';
 import type { MintOptions, TestIssuer } from './types.js';
 
 /** Every provider {@link createProviderIssuer} imitates. */

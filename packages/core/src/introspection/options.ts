@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { GatehouseConfigError } from '../config-error.js';
 import { type Duration, parseDurationSeconds } from '../duration.js';
 import { urlProblem } from '../internal/fetch-json.js';
-import { duration, durationMs, parseOrThrow } from '../options.js';
+import { duration, durationMs, parseOrThrow } from '../option-schemas.js';
 import { assertionAlgorithms } from './client-assertion.js';
 import type { IntrospectionStore } from './store.js';
 

@@ -3,7 +3,8 @@ import { DEFAULTS } from '../defaults.js';
 import { invalidToken, isGatehouseError } from '../errors.js';
 import { emit } from '../internal/emit.js';
 import { rejectionEvent } from '../internal/refusal-event.js';
-import { durationMs, type VerifierOptions } from '../options.js';
+import { durationMs } from '../option-schemas.js';
+import type { VerifierOptions } from '../options.js';
 import type {
   AuthContext,
   Authorization,
