@@ -99,6 +99,30 @@ describe('checkAccessTokenType', () => {
   });
 });
 
+describe('refusal descriptions', () => {
+  it.each([
+    [
+      () => checkAccessTokenType(header('JWT'), { nonce: 'n' }, LENIENT),
+      'the token is not an access token',
+    ],
+    [
+      () => checkAccessTokenType(header(), {}, STRICT),
+      'the token has no "typ"; an access token (at+jwt) is required',
+    ],
+    [
+      () => checkAccessTokenType(header('JOSE'), {}, LENIENT),
+      'the token is not an access token (typ)',
+    ],
+    [() => checkIdTokenType(header('at+jwt')), 'the token is not an ID token (typ)'],
+    [
+      () => checkNotSenderConstrained({ cnf: { jkt: 'x' } }),
+      'the token is bound to a key of its client (cnf) and cannot be used as a Bearer token',
+    ],
+  ])('%#: says what is wrong', (check, description) => {
+    expect(refusal(check)).toEqual(expect.objectContaining({ description }));
+  });
+});
+
 describe('checkIdTokenType (OIDC Core §2)', () => {
   it('accepts JWT (any case, application/ prefix) and no typ; refuses at+jwt and non-strings', () => {
     for (const typ of [undefined, 'JWT', 'jwt', 'application/jwt']) {
