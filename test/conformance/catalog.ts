@@ -27,11 +27,6 @@ export interface CaseEntry {
   note: string;
 }
 
-const DPOP =
-  'not supported: DPoP (RFC 9449) is not implemented yet; the DPoP scheme is refused as no Bearer credential (401)';
-const PRM_DPOP =
-  'not supported: DPoP is not implemented, so the RFC 9728 document advertises no dpop_* fields';
-
 /** Every case of the catalog that applies to a resource server, with our status. */
 export const CASES = {
   // sdk-client.discovery: the verifier discovers its issuer's keys
@@ -109,55 +104,94 @@ export const CASES = {
     note: 'fail closed, with no option to fail open: endpoint errors are 503 + Retry-After, never 200',
   },
   // sdk-verifier.dpop.inbound
-  'rfc9449-dpop-proof-header-typ-must-be-dpop-jwt': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-header-typ-must-be-dpop-jwt': {
+    status: 'pass',
+    note: 'dpop on: a proof with typ JWT is refused, invalid_dpop_proof / dpop_type_mismatch',
+  },
   'rfc9449-inbound-dpop-proof-must-validate-method-url-and-binding': {
-    status: 'not_supported',
-    note: DPOP,
+    status: 'pass',
+    note: 'dpop on: a bound token with a valid proof for the method, the URI (query left out) and its cnf.jkt is accepted (Express and the verifier); auth.dpop.jkt names the proof key',
   },
   'rfc9449-bearer-token-with-request-context-and-no-proof-must-still-verify-as-bearer': {
     status: 'pass',
-    note: 'an unbound Bearer token is accepted',
+    note: 'dpop on: an unbound Bearer token with the request given and no proof is accepted, without auth.dpop',
   },
   'rfc9449-dpop-bound-token-with-request-context-and-no-proof-must-be-rejected-via-main-verify-path':
     {
       status: 'pass',
-      note: 'a token with cnf under Bearer is refused: invalid_token, sender_constrained',
+      note: 'a token with cnf is refused under Bearer (sender_constrained, dpop on or off) and under DPoP without a proof (dpop_proof_missing)',
     },
-  'rfc9449-dpop-replay-must-be-detected': { status: 'not_supported', note: DPOP },
-  'rfc9449-dpop-method-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },
-  'rfc9449-dpop-url-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-replay-must-be-detected': {
+    status: 'pass',
+    note: 'dpop on: the same proof twice, the second is refused, dpop_replayed (replay store keyed by thumbprint and jti)',
+  },
+  'rfc9449-dpop-method-mismatch-must-be-rejected': {
+    status: 'pass',
+    note: 'dpop on: htm POST on a GET is refused, dpop_method_mismatch',
+  },
+  'rfc9449-dpop-url-mismatch-must-be-rejected': {
+    status: 'pass',
+    note: 'dpop on: htu of another path is refused, dpop_url_mismatch',
+  },
   'rfc9449-dpop-proof-htu-must-be-normalized-before-comparison': {
-    status: 'not_supported',
-    note: DPOP,
+    status: 'pass',
+    note: 'dpop on: htu and request URI both normalised (RFC 3986 §6.2.2-6.2.3: case, default port, percent-encoding; query and fragment dropped)',
   },
-  'rfc9449-dpop-proof-htm-must-be-case-sensitive': { status: 'not_supported', note: DPOP },
-  'rfc9449-dpop-replay-store-must-evict-expired-entries': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-htm-must-be-case-sensitive': {
+    status: 'pass',
+    note: 'dpop on: htm get on a GET is refused, dpop_method_mismatch (RFC 9110 §9.1)',
+  },
+  'rfc9449-dpop-replay-store-must-evict-expired-entries': {
+    status: 'pass',
+    note: 'createMemoryReplayStore: an expired key gives its slot to a new one (bounded by maxEntries; refuses, never forgets early, when full)',
+  },
   'rfc9449-dpop-inbound-nonce-must-be-validated-when-required': {
-    status: 'not_supported',
-    note: DPOP,
+    status: 'pass',
+    note: 'dpop.nonce: a wrong or missing nonce is refused with use_dpop_nonce and a fresh DPoP-Nonce (the RFC 9449 §9 code, not invalid_dpop_proof); the issued nonce is accepted',
   },
-  'rfc9449-dpop-proof-exp-must-be-enforced-when-present': { status: 'not_supported', note: DPOP },
-  'rfc9449-dpop-proof-must-carry-public-jwk': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-exp-must-be-enforced-when-present': {
+    status: 'pass',
+    note: 'dpop on: a proof exp past by more than clockTolerance (or not a number) is refused, dpop_stale; the iat window applies as well',
+  },
+  'rfc9449-dpop-proof-must-carry-public-jwk': {
+    status: 'pass',
+    note: 'dpop on: a proof without jwk is refused, dpop_invalid_key',
+  },
   'rfc9449-dpop-proof-jwk-must-not-include-private-key-material': {
-    status: 'not_supported',
-    note: DPOP,
+    status: 'pass',
+    note: 'dpop on: a jwk with d (or p, q, dp, dq, qi, oth, k) is refused, dpop_invalid_key; the same proof with the public members only is accepted',
   },
-  'rfc9449-dpop-proof-alg-must-be-supported-asymmetric': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-alg-must-be-supported-asymmetric': {
+    status: 'pass',
+    note: 'dpop on: HS256 is refused, dpop_unsupported_algorithm; dpop.algorithms accepts asymmetric algorithms only (construction fails)',
+  },
   'rfc9449-dpop-proof-iat-must-not-be-in-the-future-beyond-leeway': {
-    status: 'not_supported',
-    note: DPOP,
+    status: 'pass',
+    note: 'dpop on: iat beyond now + clockTolerance is refused, dpop_stale',
   },
-  'rfc9449-dpop-proof-must-not-be-too-old': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-proof-must-not-be-too-old': {
+    status: 'pass',
+    note: 'dpop on: iat before now - dpop.maxAge (60 s) - clockTolerance is refused, dpop_stale',
+  },
   'rfc9449-dpop-proof-required-when-validating-dpop-bound-token': {
-    status: 'not_supported',
-    note: DPOP,
+    status: 'pass',
+    note: 'dpop on: Authorization: DPoP without a DPoP header is refused, dpop_proof_missing',
   },
-  'rfc9449-dpop-binding-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },
-  'rfc9449-dpop-ath-mismatch-must-be-rejected': { status: 'not_supported', note: DPOP },
-  'rfc9449-dpop-bound-token-must-contain-cnf-jkt': { status: 'not_supported', note: DPOP },
+  'rfc9449-dpop-binding-mismatch-must-be-rejected': {
+    status: 'pass',
+    note: 'dpop on: a proof by another key than cnf.jkt is refused, invalid_token / dpop_binding_mismatch',
+  },
+  'rfc9449-dpop-ath-mismatch-must-be-rejected': {
+    status: 'pass',
+    note: 'dpop on: ath of another token is refused, dpop_token_hash_mismatch',
+  },
+  'rfc9449-dpop-bound-token-must-contain-cnf-jkt': {
+    status: 'pass',
+    note: 'dpop on: a token with cnf but no jkt is refused under DPoP, invalid_token / dpop_unbound_token',
+  },
   'rfc9449-dpop-proof-validation-must-not-skip-binding-when-access-token-is-provided': {
-    status: 'not_supported',
-    note: DPOP,
+    status: 'pass',
+    note: 'dpop on: a valid proof for a token without cnf is refused, dpop_unbound_token; proofs are only checked together with the token binding',
   },
   'rfc9449-verifier-must-reject-bearer-only-token-when-resource-requires-dpop': {
     status: 'pass',
@@ -168,8 +202,8 @@ export const CASES = {
     note: 'a token with cnf under Bearer is refused, invalid_token',
   },
   'rfc9449-verifier-must-reject-dpop-proof-when-access-token-is-not-dpop-bound': {
-    status: 'not_supported',
-    note: 'not supported: a DPoP header next to a Bearer token is not read, so the token is accepted',
+    status: 'deviation',
+    note: 'dpop on: under Bearer the DPoP header is not read, so an unbound Bearer token with a stray proof is accepted as Bearer and the proof is never trusted (no auth.dpop); RFC 9449 defines no such check, and reading it would cost every Bearer request. Under DPoP an unbound token is refused',
   },
   // sdk-resource-metadata
   'rfc9728-prm-must-contain-required-fields': {
@@ -189,12 +223,12 @@ export const CASES = {
     note: '/.well-known/oauth-protected-resource + the resource path (§3.1)',
   },
   'rfc9728-prm-dpop-fields-should-be-advertised-when-dpop-is-supported': {
-    status: 'not_supported',
-    note: PRM_DPOP,
+    status: 'pass',
+    note: 'createResourceMetadata({ dpopSigningAlgValuesSupported }) publishes dpop_signing_alg_values_supported; absent for an API without DPoP',
   },
   'rfc9728-prm-must-advertise-dpop-required-when-resource-requires-dpop': {
-    status: 'not_supported',
-    note: PRM_DPOP,
+    status: 'pass',
+    note: 'createResourceMetadata({ dpopBoundAccessTokensRequired: true }) publishes dpop_bound_access_tokens_required: true, for a verifier with dpop.required',
   },
   // sdk-verifier.claims
   'authplane-agent-id-must-be-exposed-as-first-class-field': {
@@ -216,7 +250,7 @@ export const CASES = {
   },
   'rfc6750-error-response-must-map-error-codes': {
     status: 'pass',
-    note: 'toHttpResponse: invalid_token / insufficient_scope (the DPoP scheme part awaits DPoP)',
+    note: 'toHttpResponse: invalid_token / insufficient_scope on Bearer; a DPoP refusal (dpop on) as invalid_token on the DPoP challenge',
   },
 } as const satisfies Record<string, CaseEntry>;
 

@@ -1,13 +1,13 @@
 import * as core from '@gatehouse/core';
 import { createVerifier, GatehouseConfigError, toHttpResponse } from '@gatehouse/core';
 import { scopeGuard } from '@gatehouse/core/adapter';
-import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
+import { createDpopKey, createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   type IntrospectionServer,
   startIntrospectionServer,
 } from '../../packages/core/test/support/introspection-endpoint.js';
-import { type CaseId, caseIt } from './catalog.js';
+import { caseIt } from './catalog.js';
 import { verifierOf } from './support.js';
 
 // Catalog surfaces sdk-resource-metadata, sdk-verifier.claims, sdk-verifier.error-response and
@@ -58,15 +58,36 @@ describe('catalog: sdk-resource-metadata', () => {
       `${new URL(issuer.audience).origin}/.well-known/oauth-protected-resource/mcp`,
     );
   });
-  // Not supported: no DPoP yet, so no dpop_* member is advertised.
-  for (const id of [
-    'rfc9728-prm-dpop-fields-should-be-advertised-when-dpop-is-supported',
-    'rfc9728-prm-must-advertise-dpop-required-when-resource-requires-dpop',
-  ] satisfies CaseId[]) {
-    caseIt(id, () => {
-      expect(Object.keys(metadataOf().document).filter((key) => key.includes('dpop'))).toEqual([]);
+  caseIt('rfc9728-prm-dpop-fields-should-be-advertised-when-dpop-is-supported', () => {
+    const document = core.createResourceMetadata({
+      resource: `${issuer.audience}/mcp`,
+      authorizationServers: [issuer.url],
+      scopesSupported: ['read:data'],
+      dpopSigningAlgValuesSupported: [...core.DPOP_DEFAULTS.algorithms],
+    }).document;
+    expect(document['dpop_signing_alg_values_supported']).toEqual(core.DPOP_DEFAULTS.algorithms);
+    expect(document).not.toHaveProperty('dpop_bound_access_tokens_required');
+    // An API without DPoP advertises none of it.
+    expect(Object.keys(metadataOf().document).filter((key) => key.startsWith('dpop'))).toEqual([]);
+  });
+  caseIt('rfc9728-prm-must-advertise-dpop-required-when-resource-requires-dpop', () => {
+    const metadata = core.createResourceMetadata({
+      resource: issuer.audience,
+      authorizationServers: [issuer.url],
+      dpopSigningAlgValuesSupported: ['ES256', 'RS256'],
+      dpopBoundAccessTokensRequired: true,
     });
-  }
+    expect(JSON.parse(metadata.response.body)).toMatchObject({
+      dpop_signing_alg_values_supported: ['ES256', 'RS256'],
+      dpop_bound_access_tokens_required: true,
+    });
+    // The verifier that enforces it takes this document.
+    const verifier = verifierOf(issuer, { dpop: { required: true }, resourceMetadata: metadata });
+    expect(verifier.challenge).toMatchObject({
+      resourceMetadata: metadata.url,
+      dpop: { bearer: false },
+    });
+  });
 });
 
 describe('catalog: sdk-verifier.claims', () => {
@@ -122,6 +143,22 @@ describe('catalog: sdk-verifier.error-response', () => {
     );
     expect(challengeOf(insufficient)).toMatch(
       /^Bearer error="insufficient_scope", error_description="[^"]+", scope="write"$/,
+    );
+    // A DPoP error (a proof by another key than the token's cnf.jkt): invalid_token on the DPoP
+    // challenge, next to the Bearer one (RFC 9449 §7.1).
+    const dpop = verifierOf(issuer, { dpop: true });
+    const [holder, thief] = await Promise.all([createDpopKey(), createDpopKey()]);
+    const bound = await issuer.mint({ cnf: { jkt: holder.jkt } });
+    const url = 'https://api.example.com/resource';
+    const stolen = await refusalOf(
+      dpop.authenticate(`DPoP ${bound}`, {
+        proof: thief.proof({ method: 'GET', url, accessToken: bound }),
+        method: 'GET',
+        url,
+      }),
+    );
+    expect(toHttpResponse(stolen, dpop.challenge).headers['www-authenticate']).toMatch(
+      /^Bearer, DPoP algs="[^"]+", error="invalid_token", error_description="[^"]+"$/,
     );
   });
 });

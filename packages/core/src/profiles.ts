@@ -29,7 +29,7 @@ export function accessTokenProfile(config: ResolvedOptions): Profile {
     checkClaims(claims) {
       checkNotSenderConstrained(claims);
       checkRequiredClaims(claims, config.requiredClaims);
-      if (config.claimRules) checkClaimRules(claims, config.claimRules);
+      checkClaimRules(claims, config.claimRules);
     },
     cache,
     recall(token, nowMs) {
@@ -50,7 +50,7 @@ export function boundTokenProfile(config: ResolvedOptions): Profile {
     ...accessTokenProfile(config),
     checkClaims(claims) {
       checkRequiredClaims(claims, config.requiredClaims);
-      if (config.claimRules) checkClaimRules(claims, config.claimRules);
+      checkClaimRules(claims, config.claimRules);
     },
   };
 }

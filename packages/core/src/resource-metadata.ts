@@ -37,6 +37,18 @@ export interface ResourceMetadataOptions {
    * *responses* — not the token algorithms it accepts, so it is never derived from `algorithms`.
    */
   resourceSigningAlgValuesSupported?: string[];
+  /**
+   * §2 `dpop_signing_alg_values_supported`: the DPoP proof algorithms this API accepts (RFC 9449
+   * §5.1) — give the verifier's `dpop.algorithms` (default `DPOP_DEFAULTS.algorithms`). Absent by
+   * default: an API without `dpop` advertises no DPoP support.
+   */
+  dpopSigningAlgValuesSupported?: string[];
+  /**
+   * §2 `dpop_bound_access_tokens_required`: true when the verifier has `dpop: { required: true }`,
+   * so clients learn before their first request that a Bearer token is no credential here.
+   * Absent by default (which means false, §2).
+   */
+  dpopBoundAccessTokensRequired?: boolean;
   /** §2 `resource_name`: a human-readable name. */
   resourceName?: string;
   /** §2 `resource_documentation`: URL of human-readable documentation for developers. */
@@ -101,6 +113,19 @@ const schema = z.strictObject({
     )
     .min(1)
     .optional(),
+  dpopSigningAlgValuesSupported: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .refine(
+          (alg) => alg !== 'none' && !alg.startsWith('HS'),
+          'must be asymmetric (RFC 9449 §4.2)',
+        ),
+    )
+    .min(1)
+    .optional(),
+  dpopBoundAccessTokensRequired: z.boolean().optional(),
   resourceName: z.string().min(1).optional(),
   resourceDocumentation: absoluteUrl.optional(),
   resourcePolicyUri: absoluteUrl.optional(),
@@ -145,6 +170,8 @@ export function createResourceMetadata(options: ResourceMetadataOptions): Resour
     bearer_methods_supported: Object.freeze([...(input.bearerMethodsSupported ?? ['header'])]),
     ...optional('scopes_supported', input.scopesSupported),
     ...optional('resource_signing_alg_values_supported', input.resourceSigningAlgValuesSupported),
+    ...optional('dpop_signing_alg_values_supported', input.dpopSigningAlgValuesSupported),
+    ...optional('dpop_bound_access_tokens_required', input.dpopBoundAccessTokensRequired),
     ...optional('resource_name', input.resourceName),
     ...optional('resource_documentation', input.resourceDocumentation),
     ...optional('resource_policy_uri', input.resourcePolicyUri),

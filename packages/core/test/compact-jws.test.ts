@@ -79,6 +79,84 @@ describe('decodeCompactJws', () => {
     );
   });
 
+  it('checks the header segment itself, not only what it decodes to', () => {
+    // Node's decoder skips characters outside the alphabet and ignores unused bits, so these
+    // header segments decode to a good header; only the segment check refuses them.
+    const payload = b64({ sub: 'a' });
+    const good = b64({ alg: 'ES256', kid: 'k1' });
+    expect(good.length % 4).toBe(3);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const noncanonical = good.slice(0, -1) + alphabet[alphabet.indexOf(good.at(-1) as string) | 1];
+    for (const header of [`${good.slice(0, 4)}*${good.slice(4)}`, `${good}=`, noncanonical]) {
+      expect(Buffer.from(header, 'base64url').toString()).toBe('{"alg":"ES256","kid":"k1"}');
+      expect(() => decodeCompactJws(`${header}.${payload}.c2ln`, MAX)).toThrow(
+        expect.objectContaining({
+          reason: 'malformed_token',
+          description: 'the token is not a JWT',
+        }),
+      );
+    }
+    expect(decodeCompactJws(`${good}.${payload}.c2ln`, MAX).header.kid).toBe('k1');
+  });
+
+  it('refuses each malformed shape with its reason and description', () => {
+    const cases: [string, string, string][] = [
+      ['x'.repeat(MAX + 1), 'token_too_large', `the token is longer than ${MAX} bytes`],
+      ['a.b.c.d.e', 'unsupported_serialization', 'only compact JWS access tokens are accepted'],
+      [
+        '{"payload":"e30"}',
+        'unsupported_serialization',
+        'only compact JWS access tokens are accepted',
+      ],
+      ['a.b', 'malformed_token', 'the token is not a JWT'],
+      [`${b64({ alg: 'ES256' })}.e30!.c2ln`, 'malformed_token', 'the token is not a JWT'],
+      [
+        jws({ alg: 'ES256', crit: ['x'] }, {}),
+        'unsupported_header',
+        'the token header has critical extensions',
+      ],
+      [
+        jws({ alg: 'ES256', b64: false }, {}),
+        'unsupported_header',
+        'unencoded payloads (b64) are not accepted',
+      ],
+      [
+        jws({ alg: 'ES256', b64: true }, {}),
+        'unsupported_header',
+        'unencoded payloads (b64) are not accepted',
+      ],
+      [jws({ alg: 'ES256' }, null), 'malformed_token', 'the token payload is not a JSON object'],
+      [`${b64(null)}.${b64({})}.c2ln`, 'malformed_token', 'the token header is not valid'],
+    ];
+    for (const [token, reason, description] of cases) {
+      expect(() => decodeCompactJws(token, MAX)).toThrow(
+        expect.objectContaining({ code: 'invalid_token', reason, description }),
+      );
+    }
+  });
+
+  it('keeps at most 64 decoded headers, then starts again from empty', () => {
+    let n = 0;
+    const fresh = () => jws({ alg: 'ES256', kid: `memo-${n++}` }, {});
+    const decodedHeader = (token: string) => decodeCompactJws(token, MAX).header;
+    // Insert new headers until the first of them is forgotten: the memo was just emptied, and
+    // holds only the header inserted last.
+    const first = fresh();
+    const firstHeader = decodedHeader(first);
+    let last = first;
+    for (let i = 0; i < 200 && decodedHeader(first) === firstHeader; i++) {
+      last = fresh();
+      decodedHeader(last);
+    }
+    expect(decodedHeader(first)).not.toBe(firstHeader);
+    // (Looking `first` up again re-inserted it: the memo holds `last` and `first`.)
+    const lastHeader = decodedHeader(last);
+    for (let i = 0; i < 62; i++) decodedHeader(fresh());
+    expect(decodedHeader(last)).toBe(lastHeader); // 64 held
+    decodedHeader(fresh()); // the 65th empties the memo first
+    expect(decodedHeader(last)).not.toBe(lastHeader);
+  });
+
   it('freezes header and claims all the way down, and drops own __proto__ members', () => {
     const header = { alg: 'RS256', kid: 'deep', jwk: { kty: 'EC', x5c: ['a'] } };
     const json =

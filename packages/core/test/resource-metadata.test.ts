@@ -32,6 +32,8 @@ describe('createResourceMetadata (RFC 9728)', () => {
       resourcePolicyUri: 'https://example.test/policy',
       resourceTosUri: 'https://example.test/tos',
       resourceSigningAlgValuesSupported: ['ES256'],
+      dpopSigningAlgValuesSupported: ['ES256', 'PS256'],
+      dpopBoundAccessTokensRequired: true,
     });
     expect(JSON.parse(metadata.response.body)).toEqual({
       resource: 'https://api.example.test',
@@ -43,6 +45,8 @@ describe('createResourceMetadata (RFC 9728)', () => {
       resource_policy_uri: 'https://example.test/policy',
       resource_tos_uri: 'https://example.test/tos',
       resource_signing_alg_values_supported: ['ES256'],
+      dpop_signing_alg_values_supported: ['ES256', 'PS256'],
+      dpop_bound_access_tokens_required: true,
     });
     expect(Object.isFrozen(metadata.document)).toBe(true);
   });
@@ -112,6 +116,22 @@ describe('createResourceMetadata (RFC 9728)', () => {
     [
       { resourceSigningAlgValuesSupported: ['none'] },
       'createResourceMetadata().resourceSigningAlgValuesSupported.0',
+    ],
+    [
+      { dpopSigningAlgValuesSupported: ['HS256'] },
+      'createResourceMetadata().dpopSigningAlgValuesSupported.0',
+    ],
+    [
+      { dpopSigningAlgValuesSupported: ['none'] },
+      'createResourceMetadata().dpopSigningAlgValuesSupported.0',
+    ],
+    [
+      { dpopSigningAlgValuesSupported: [] },
+      'createResourceMetadata().dpopSigningAlgValuesSupported',
+    ],
+    [
+      { dpopBoundAccessTokensRequired: 'yes' },
+      'createResourceMetadata().dpopBoundAccessTokensRequired',
     ],
     [{ resourceDocumentation: 'docs' }, 'createResourceMetadata().resourceDocumentation'],
     [{ maxAge: 'forever' }, 'createResourceMetadata().maxAge'],

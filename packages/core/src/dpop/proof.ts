@@ -46,6 +46,7 @@ interface ProofClaims {
   htm?: unknown;
   htu?: unknown;
   iat?: unknown;
+  exp?: unknown;
   ath?: unknown;
   nonce?: unknown;
 }
@@ -59,7 +60,9 @@ const MAX_JTI_LENGTH = 256;
  * - `invalid_dpop_proof` (401): no proof, or one that is malformed, oversized, not
  *   `typ: dpop+jwt`, of an algorithm outside `algorithms`, with a private, unfit or invalid
  *   `jwk`, badly signed, missing `jti`/`htm`/`htu`/`iat`/`ath`, for another method or URI, with
- *   `iat` outside [now − maxAge − tolerance, now + tolerance], for another access token (`ath`),
+ *   `iat` outside [now − maxAge − tolerance, now + tolerance], with an `exp` (optional in RFC
+ *   9449, but RFC 7519 §4.1.4 when present) that is not a number or is past by more than the
+ *   tolerance, for another access token (`ath`),
  *   or already used (`jti`);
  * - `invalid_token` (401): the token is not bound (`cnf.jkt`) or bound to another key (§7.1);
  * - `use_dpop_nonce` (401, with a `DPoP-Nonce`): nonces are on and the proof has none, or an
@@ -134,6 +137,13 @@ export async function checkDpopProof(
     iatMs < check.nowMs - settings.maxAgeMs - settings.clockToleranceMs
   ) {
     throw invalidProof('dpop_stale', 'the DPoP proof "iat" is outside the accepted window');
+  }
+  const { exp } = claims;
+  if (
+    exp !== undefined &&
+    (typeof exp !== 'number' || !(exp * 1000 + settings.clockToleranceMs > check.nowMs))
+  ) {
+    throw invalidProof('dpop_stale', 'the DPoP proof has expired');
   }
   if (ath !== createHash('sha256').update(check.accessToken).digest('base64url')) {
     throw invalidProof('dpop_token_hash_mismatch', 'the DPoP proof is for another access token');

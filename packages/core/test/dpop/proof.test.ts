@@ -92,6 +92,10 @@ describe('step 1: exactly one DPoP header holding one JWT', () => {
       `${proof}.x.y`,
       '{"a":1}',
       'a.b!.c',
+      // JSON, but not objects: `null` and an array as header or claims.
+      `${base64url.encode('null')}.${proof.split('.')[1]}.${proof.split('.')[2]}`,
+      `${proof.split('.')[0]}.${base64url.encode('null')}.${proof.split('.')[2]}`,
+      `${base64url.encode('[]')}.${proof.split('.')[1]}.${proof.split('.')[2]}`,
     ]) {
       await expectRefused(request({ proof: bad }), { reason: 'dpop_proof_malformed' });
     }
@@ -273,6 +277,22 @@ describe('steps 8–11: claims', () => {
     await expect(checkDpopProof(at(now - 60), settingsOf())).resolves.toBeDefined();
     await expect(checkDpopProof(at(now + 4), settingsOf())).resolves.toBeDefined();
     await expectRefused(at(now - 20), { reason: 'dpop_stale' }, settingsOf({ maxAge: '10s' }));
+  });
+
+  it('refuses an exp that is past by more than the tolerance, or not a number (RFC 7519 §4.1.4)', async () => {
+    const nowMs = Date.now();
+    const now = nowMs / 1000;
+    const withExp = (exp: unknown) =>
+      request({
+        proof: key.proof({ method: 'GET', url: URL_, accessToken: TOKEN, claims: { exp } }),
+        nowMs,
+      });
+    await expectRefused(withExp(now - 5 - 1), { reason: 'dpop_stale' });
+    await expectRefused(withExp(now - 5), { reason: 'dpop_stale' });
+    await expectRefused(withExp(String(now + 60)), { reason: 'dpop_stale' });
+    await expectRefused(withExp(Number.NaN), { reason: 'dpop_stale' });
+    await expect(checkDpopProof(withExp(now - 4), settingsOf())).resolves.toBeDefined();
+    await expect(checkDpopProof(withExp(now + 60), settingsOf())).resolves.toBeDefined();
   });
 
   it('refuses a proof made for another access token (ath)', async () => {

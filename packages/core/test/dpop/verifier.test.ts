@@ -95,6 +95,29 @@ describe('verifier.authenticate with dpop (RFC 9449 §7)', () => {
     });
   });
 
+  it('holds a bound token to requiredClaims and claim rules, as under Bearer', async () => {
+    const verifier = createVerifier({
+      ...options(),
+      requiredClaims: ['tenant'],
+      claims: { scope: { includes: 'accounts:read' } },
+    });
+    const good = await issuer.mint({
+      cnf: { jkt: key.jkt },
+      tenant: 'acme',
+      scope: 'accounts:read',
+    });
+    await expect(verifier.authenticate(`DPoP ${good}`, request(good))).resolves.toBeDefined();
+    const noTenant = await issuer.mint({ cnf: { jkt: key.jkt }, scope: 'accounts:read' });
+    await expect(
+      verifier.authenticate(`DPoP ${noTenant}`, request(noTenant)),
+    ).rejects.toMatchObject({ code: 'invalid_token', reason: 'missing_claim', scheme: 'DPoP' });
+    const noScope = await issuer.mint({ cnf: { jkt: key.jkt }, tenant: 'acme' });
+    await expect(verifier.authenticate(`DPoP ${noScope}`, request(noScope))).rejects.toMatchObject({
+      code: 'invalid_token',
+      scheme: 'DPoP',
+    });
+  });
+
   it('treats DPoP as another scheme when it is off', async () => {
     const token = await bound();
     await expect(
