@@ -74,11 +74,11 @@ describe('catalog: sdk-resource-metadata', () => {
     const metadata = core.createResourceMetadata({
       resource: issuer.audience,
       authorizationServers: [issuer.url],
-      dpopSigningAlgValuesSupported: ['ES256', 'RS256'],
+      dpopSigningAlgValuesSupported: ['ES256', 'PS256'],
       dpopBoundAccessTokensRequired: true,
     });
     expect(JSON.parse(metadata.response.body)).toMatchObject({
-      dpop_signing_alg_values_supported: ['ES256', 'RS256'],
+      dpop_signing_alg_values_supported: ['ES256', 'PS256'],
       dpop_bound_access_tokens_required: true,
     });
     // The verifier that enforces it takes this document.

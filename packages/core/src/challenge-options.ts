@@ -26,11 +26,15 @@ export const resourceMetadataSchema = z.union([
   ),
 ]);
 
-/** A metadata document that would send clients for tokens this verifier refuses. */
+/**
+ * A metadata document that would send clients for tokens this verifier refuses, or promise
+ * them a DPoP policy the verifier does not apply.
+ */
 export function resourceMetadataIssues(
   metadata: string | ResourceMetadata | undefined,
   issuers: readonly string[],
   audience: string | string[] | undefined,
+  dpop: DpopSettings | undefined,
 ): OptionIssue[] {
   if (metadata === undefined || typeof metadata === 'string') return [];
   const issues: OptionIssue[] = [];
@@ -46,6 +50,27 @@ export function resourceMetadataIssues(
       });
     }
   });
+  const required = metadata.document.dpop_bound_access_tokens_required;
+  if (required !== undefined && required !== (dpop?.required === true)) {
+    issues.push({
+      path: 'resourceMetadata.dpopBoundAccessTokensRequired',
+      message: `is ${String(required)} but \`dpop.required\` is ${dpop?.required === true}`,
+    });
+  }
+  const algorithms = metadata.document.dpop_signing_alg_values_supported;
+  if (Array.isArray(algorithms)) {
+    algorithms.forEach((alg, i) => {
+      if (dpop === undefined || !dpop.algorithms.includes(alg)) {
+        issues.push({
+          path: `resourceMetadata.dpopSigningAlgValuesSupported.${i}`,
+          message:
+            dpop === undefined
+              ? 'is published but the `dpop` option is off'
+              : 'must be one of `dpop.algorithms`',
+        });
+      }
+    });
+  }
   return issues;
 }
 

@@ -237,14 +237,15 @@ export function resolveOptions(input: VerifierOptions): ResolvedOptions {
     algorithms: new Set(algorithms),
     jwksUri: options.jwksUri,
   });
+  const clockToleranceMs = durationMs(options.clockTolerance, DEFAULTS.clockTolerance);
+  const dpop = resolveDpopOptions(options.dpop as DpopOptions | undefined, clockToleranceMs);
   const metadataIssues = resourceMetadataIssues(
     options.resourceMetadata,
     issuers.map((entry) => entry.issuer),
     options.audience,
+    dpop,
   );
   if (metadataIssues.length) throw new GatehouseConfigError(metadataIssues);
-  const clockToleranceMs = durationMs(options.clockTolerance, DEFAULTS.clockTolerance);
-  const dpop = resolveDpopOptions(options.dpop as DpopOptions | undefined, clockToleranceMs);
   const { keyFetch, issuerLimits } = resolveKeyFetch(options.keyFetch, insecure);
 
   return {

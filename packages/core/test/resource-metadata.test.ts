@@ -221,6 +221,36 @@ describe('resourceMetadata option of the verifier (RFC 9728 §5.1)', () => {
     ]);
   });
 
+  it('refuses a document whose DPoP fields promise what the verifier does not do', () => {
+    const dpopMetadata = createResourceMetadata({
+      resource: 'https://api.example.test/mcp',
+      authorizationServers: [AS],
+      dpopSigningAlgValuesSupported: ['ES256', 'PS512'],
+      dpopBoundAccessTokensRequired: true,
+    });
+    const base = { issuer: AS, audience: 'https://api.example.test/mcp' };
+    const paths = (dpop: unknown) =>
+      configIssues(() =>
+        createVerifier({ ...base, resourceMetadata: dpopMetadata, dpop: dpop as never }),
+      ).map((issue) => `${issue.path}: ${issue.message}`);
+    expect(paths(undefined)).toEqual([
+      'resourceMetadata.dpopBoundAccessTokensRequired: is true but `dpop.required` is false',
+      'resourceMetadata.dpopSigningAlgValuesSupported.0: is published but the `dpop` option is off',
+      'resourceMetadata.dpopSigningAlgValuesSupported.1: is published but the `dpop` option is off',
+    ]);
+    expect(paths(true)).toEqual([
+      'resourceMetadata.dpopBoundAccessTokensRequired: is true but `dpop.required` is false',
+      'resourceMetadata.dpopSigningAlgValuesSupported.1: must be one of `dpop.algorithms`',
+    ]);
+    // What the document says is what the verifier does: accepted.
+    const verifier = createVerifier({
+      ...base,
+      resourceMetadata: dpopMetadata,
+      dpop: { required: true, algorithms: ['ES256', 'PS512'] },
+    });
+    expect(verifier.challenge.dpop).toMatchObject({ bearer: false });
+  });
+
   it('refuses something that is neither a URL nor a document', () => {
     const issues = configIssues(() =>
       createVerifier({
