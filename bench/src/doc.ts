@@ -95,7 +95,7 @@ pnpm --filter @gatehouse/bench bench --only=http --frameworks=koa --placements=u
   - *floor*: node:crypto \`verify\` with a \`KeyObject\` made once plus \`JSON.parse\` of the payload — no header, key-selection or claim checks, no cache (bench/src/floor.ts).
   - *Gatehouse*: \`createVerifier({ issuer, audience })\` (keys by discovery), and with \`cache: false\`.
     *Gatehouse auth handler*: what every adapter calls per request — \`createAuthHandler({ issuer, audience })\`
-    given \`Bearer <token>\` and a fresh request object, consumed by \`whenAuthenticated\` — so the
+    given \`Bearer <token>\` and a fresh request object, its promise awaited — so the
     difference to "cache on" is what the adapter kit adds outside any framework.
   - *jose*: \`jwtVerify(token, createLocalJWKSet(jwks), { issuer, audience, algorithms })\`.
   - *fast-jwt*: \`createVerifier({ key: pem, algorithms, allowedIss, allowedAud, cache })\`.

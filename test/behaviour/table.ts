@@ -70,7 +70,7 @@ export interface Row {
   jwksDown?: boolean;
   /**
    * Send the same request this many times, each answer checked: the first verifies, the second
-   * admits the token to the cache, later ones are cache hits (answered without a promise).
+   * admits the token to the cache, later ones are cache hits.
    */
   repeat?: number;
   expect: {

@@ -1,5 +1,5 @@
 import { createVerifier } from '@gatehouse/core';
-import { createAuthHandler, whenAuthenticated } from '@gatehouse/core/adapter';
+import { createAuthHandler } from '@gatehouse/core/adapter';
 import type { ContenderSetup, VerifyContender } from './contenders.js';
 
 /** Gatehouse core configured as a user would: issuer + audience, keys by discovery. */
@@ -19,21 +19,17 @@ export function gatehouse(setup: ContenderSetup, cache: boolean): VerifyContende
 
 /**
  * What every adapter calls per request: the auth handler (default options, cache on) given an
- * `Authorization` header and a fresh request object, its outcome consumed by `whenAuthenticated`.
- * Against "Gatehouse cache on" it shows what the adapter kit adds to the core per request
- * (header parsing, the sync-or-promise hand-off, per-request bookkeeping) outside any framework.
+ * `Authorization` header and a fresh request object, its promise awaited. Against "Gatehouse
+ * cache on" it shows what the adapter kit adds to the core per request (header parsing, the
+ * promise hand-off, per-request bookkeeping) outside any framework.
  */
 export function gatehouseHandler(setup: ContenderSetup): VerifyContender {
   const handler = createAuthHandler({ issuer: setup.issuer.url, audience: setup.issuer.audience });
-  const rethrow = (error: unknown) => {
-    throw error;
-  };
   return {
     name: 'Gatehouse auth handler',
     async: true,
     inFlight: false,
     checksClaims: true,
-    verify: (token) =>
-      whenAuthenticated(handler.authenticate(`Bearer ${token}`, {}), (auth) => auth, rethrow),
+    verify: (token) => handler.authenticate(`Bearer ${token}`, {}),
   };
 }

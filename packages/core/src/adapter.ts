@@ -1,13 +1,13 @@
 /**
  * `@gatehouse/core/adapter`: the kit every framework adapter is built from — one request
- * handler, one way to consume its outcome, one mapping of refusals to answers, and the guards.
+ * handler, one mapping of refusals to answers, and the guards.
  * Applications import the adapters (or the package root), not this.
  */
 export type { AdapterGuards } from './adapter-guards.js';
 export { createAdapterGuards } from './adapter-guards.js';
 export type { AdapterOptions, AuthHandlerOptions } from './adapter-options.js';
-export type { AdapterHooks, AuthHandler, AuthOutcome, Failure } from './auth-handler.js';
-export { createAuthHandler, failureFor, whenAuthenticated } from './auth-handler.js';
+export type { AdapterHooks, AuthHandler, Failure } from './auth-handler.js';
+export { createAuthHandler, failureFor } from './auth-handler.js';
 export { authorizationHeader } from './bearer.js';
 export { fetchDpopRequest } from './dpop/fetch-request.js';
 export { nodeDpopRequest } from './dpop/node-request.js';

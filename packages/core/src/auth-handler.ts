@@ -15,27 +15,16 @@ import type { VerifierHealth } from './readiness.js';
 import { asRefusal } from './refusal.js';
 import { telemetryOf } from './telemetry.js';
 import { type CredentialSource, credentialsOf, type TokenLocations } from './token-locations.js';
-import type { AuthContext, Authorization, Verifier } from './types.js';
+import type { AuthContext, Verifier } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
 import { createVerifier } from './verify.js';
-
-/**
- * What `AuthHandler.authenticate` gives: the answer itself when it is known at once, else a
- * promise of it. Refusals are always a rejected promise.
- */
-export type AuthOutcome<User = unknown> =
-  | AuthContext<User>
-  | undefined
-  | Promise<AuthContext<User> | undefined>;
 
 /** What an adapter calls for each request. */
 export interface AuthHandler<User = unknown, Request = unknown> {
   /**
    * Authenticates one request from its `Authorization` header value(s): the `AuthContext` (with
    * `user` when `resolveUser` is set), or `undefined` when the handler is `optional` and the
-   * request carries no credentials. Given directly, without a promise, for a verified-token
-   * cache hit (with `resolveUser`: and a user-cache hit) and for an anonymous optional request,
-   * so the commonest request costs no microtask; otherwise a promise (see `whenAuthenticated`). Refusals reject
+   * request carries no credentials. Refusals reject
    * with `GatehouseError`, or with `resolveUser`'s own error, unchanged; they never throw. Any
    * other error out of the verifier (a bug, a verifier of your own that throws) is refused as
    * `temporarily_unavailable` (503 + Retry-After), never left to become the framework's 500.
@@ -47,7 +36,7 @@ export interface AuthHandler<User = unknown, Request = unknown> {
   authenticate(
     authorization: string | readonly string[] | undefined,
     request: Request & object,
-  ): AuthOutcome<User>;
+  ): Promise<AuthContext<User> | undefined>;
   /** `realm` and `resource_metadata` of this handler's challenges. */
   readonly challenge: ChallengeOptions;
   /**
@@ -130,17 +119,6 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     ? forgetRequest
     : (request: object) => rememberRequest(request, settings);
 
-  // A verifier of your own may lack `authenticateNow`; `async` also turns a throw into a refusal.
-  const authenticateNow =
-    typeof verifier.authenticateNow === 'function'
-      ? verifier.authenticateNow
-      : async (authorization: Authorization, dpop?: () => DpopRequest) => {
-          try {
-            return await verifier.authenticate(authorization, dpop);
-          } catch (error) {
-            throw asRefusal(error);
-          }
-        };
   // Only a DPoP-enabled verifier gets the request's details, built only if it asks for them.
   const dpopRequest = verifier.challenge.dpop === undefined ? undefined : hooks.dpopRequest;
 
@@ -152,41 +130,25 @@ export function createAuthHandler<User = unknown, Request = unknown>(
     // A verifier of your own may have neither: then there is nothing to load or report.
     ready: async () => verifier.ready?.(),
     health: () => verifier.health?.() ?? { ready: true, issuers: [] },
-    authenticate(authorization, request) {
+    async authenticate(authorization, request) {
       if (optional && !hasCredential(authorization)) {
         // A guard refusing this anonymous request must know that a handler saw it.
         rememberRequest(request, settings);
         return undefined;
       }
       remember(request);
-      let outcome: AuthContext | Promise<AuthContext>;
+      let auth: AuthContext;
       try {
-        outcome =
-          dpopRequest === undefined
-            ? authenticateNow(authorization)
-            : authenticateNow(authorization, () => dpopRequest(request));
+        auth = await (dpopRequest === undefined
+          ? verifier.authenticate(authorization)
+          : verifier.authenticate(authorization, () => dpopRequest(request)));
       } catch (error) {
-        return Promise.reject(asRefusal(error));
+        // A verifier of your own that throws is refused, never left to become a 500.
+        throw asRefusal(error);
       }
-      if (resolve === undefined) return outcome as AuthOutcome<User>;
-      return outcome instanceof Promise
-        ? outcome.then((auth) => resolve(auth, request))
-        : resolve(outcome, request);
+      return resolve === undefined ? (auth as AuthContext<User>) : resolve(auth, request);
     },
   };
-}
-
-/**
- * Calls `proceed` with the outcome of `AuthHandler.authenticate` — at once when it is already
- * known, else when its promise resolves — or `fail` with the refusal. Returns what they return
- * (a promise of it when the outcome was one). The adapters' one way to consume an outcome.
- */
-export function whenAuthenticated<User, Result>(
-  outcome: AuthOutcome<User>,
-  proceed: (auth: AuthContext<User> | undefined) => Result,
-  fail: (error: unknown) => Result,
-): Result | Promise<Result> {
-  return outcome instanceof Promise ? outcome.then(proceed, fail) : proceed(outcome);
 }
 
 /**

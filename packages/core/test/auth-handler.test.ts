@@ -1,6 +1,6 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthHandler, failureFor, whenAuthenticated } from '../src/auth-handler.js';
+import { createAuthHandler, failureFor } from '../src/auth-handler.js';
 import { GatehouseConfigError } from '../src/config-error.js';
 import { GatehouseError } from '../src/errors.js';
 import { createVerifier } from '../src/verify.js';
@@ -31,35 +31,18 @@ describe('createAuthHandler', () => {
     expect(auth).toMatchObject({ subject: 'user-123', issuer: issuer.url, scopes: ['a', 'b'] });
   });
 
-  it('answers a cache hit (and an anonymous optional request) without a promise', async () => {
+  it('answers every request with a promise, a cache hit and an anonymous request included', async () => {
     const handler = createAuthHandler(base);
     const header = `Bearer ${await issuer.mint()}`;
     // First sight verifies; the second admits the token to the cache; the third is a hit.
-    expect(handler.authenticate(header, {})).toBeInstanceOf(Promise);
+    await handler.authenticate(header, {});
     const admitted = await handler.authenticate(header, {});
     const hit = handler.authenticate(header, {});
-    expect(hit).not.toBeInstanceOf(Promise);
-    expect(hit).toBe(admitted);
-    expect(createAuthHandler({ ...base, optional: true }).authenticate(undefined, {})).toBe(
-      undefined,
-    );
-    // With resolveUser: at once when both the token and the user are cached.
-    const withUser = createAuthHandler({ ...base, resolveUser: () => ({ id: 1 }) });
-    expect(withUser.authenticate(header, {})).toBeInstanceOf(Promise);
-    await withUser.authenticate(header, {});
-    expect(withUser.authenticate(header, {})).toMatchObject({
-      subject: 'user-123',
-      user: { id: 1 },
-    });
-    // Without a user cache the resolver may do I/O every time: always a promise.
-    const uncached = createAuthHandler({
-      ...base,
-      resolveUser: () => ({ id: 1 }),
-      userCache: false,
-    });
-    await uncached.authenticate(header, {});
-    await uncached.authenticate(header, {});
-    expect(uncached.authenticate(header, {})).toBeInstanceOf(Promise);
+    expect(hit).toBeInstanceOf(Promise);
+    expect(await hit).toBe(admitted);
+    const anonymous = createAuthHandler({ ...base, optional: true }).authenticate(undefined, {});
+    expect(anonymous).toBeInstanceOf(Promise);
+    expect(await anonymous).toBeUndefined();
   });
 
   it('turns a verifier of your own that throws into a rejection, never a throw', async () => {
@@ -168,31 +151,6 @@ describe('createAuthHandler', () => {
     const auth = await handler.authenticate(`Bearer ${await issuer.mint()}`, request);
     expect(auth?.user).toEqual({ name: 'user user-123' });
     expect(seen).toEqual([request]);
-  });
-});
-
-describe('whenAuthenticated', () => {
-  const auth = { token: 't' } as never;
-
-  it('proceeds at once with a value, and after the promise with a promise', async () => {
-    const seen: unknown[] = [];
-    const proceed = (value: unknown) => seen.push(value);
-    whenAuthenticated(auth, proceed, () => 0);
-    expect(seen).toEqual([auth]);
-    const later = whenAuthenticated(Promise.resolve(undefined), proceed, () => 0);
-    expect(seen).toEqual([auth]);
-    await later;
-    expect(seen).toEqual([auth, undefined]);
-  });
-
-  it('hands a rejection to fail, and only that', async () => {
-    const refusal = new Error('refused');
-    const result = whenAuthenticated(
-      Promise.reject(refusal),
-      () => 'proceeded',
-      (error) => error,
-    );
-    await expect(result).resolves.toBe(refusal);
   });
 });
 

@@ -15,7 +15,6 @@ import {
   type Guard,
   nodeDpopRequest,
   toResourceMetadata,
-  whenAuthenticated,
   withReadiness,
 } from '@gatehouse/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -51,16 +50,17 @@ export function requireAuth<User = unknown>(
   const handler = createAuthHandler<User, Request>(optionsOrVerifier, {
     dpopRequest: (req) => nodeDpopRequest(req, req.originalUrl),
   });
-  const middleware: RequestHandler = (req, res, next) => {
-    whenAuthenticated(
-      handler.authenticate(handler.credentials(req), req),
-      (auth) => {
-        if (auth) req.auth = auth;
-        if (auth?.dpop?.nonce !== undefined) res.setHeader('dpop-nonce', auth.dpop.nonce);
-        next();
-      },
-      (error) => fail(error, req, res, next),
-    );
+  const middleware: RequestHandler = async (req, res, next) => {
+    let auth: AuthContext<User> | undefined;
+    try {
+      auth = await handler.authenticate(handler.credentials(req), req);
+    } catch (error) {
+      fail(error, req, res, next);
+      return;
+    }
+    if (auth) req.auth = auth;
+    if (auth?.dpop?.nonce !== undefined) res.setHeader('dpop-nonce', auth.dpop.nonce);
+    next();
   };
   return withReadiness(middleware, handler);
 }

@@ -14,7 +14,6 @@ import {
   type Guard,
   nodeDpopRequest,
   toResourceMetadata,
-  whenAuthenticated,
 } from '@gatehouse/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -41,20 +40,16 @@ const plugin: FastifyPluginAsync<Verifier | GatehouseOptions> = async (fastify, 
   });
   if (awaitReady) await handler.ready();
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', undefined);
-  // Callback style, not `async`: on a cache hit the request goes on without a promise.
-  fastify.addHook('onRequest', (request, reply, done) => {
-    whenAuthenticated(
-      handler.authenticate(handler.credentials(request.raw), request),
-      (auth) => {
-        request.auth = auth;
-        if (auth?.dpop?.nonce !== undefined) reply.header('dpop-nonce', auth.dpop.nonce);
-        done();
-      },
-      (error) => {
-        const passOn = fail(error, request, reply);
-        if (passOn) done(passOn.error as Error);
-      },
-    );
+  fastify.addHook('onRequest', async (request, reply) => {
+    try {
+      request.auth = await handler.authenticate(handler.credentials(request.raw), request);
+    } catch (error) {
+      const passOn = fail(error, request, reply);
+      if (passOn) throw passOn.error;
+      return reply;
+    }
+    if (request.auth?.dpop?.nonce !== undefined)
+      reply.header('dpop-nonce', request.auth.dpop.nonce);
   });
 };
 

@@ -12,7 +12,6 @@ import {
   failureFor,
   fetchDpopRequest,
   type Guard,
-  whenAuthenticated,
   withReadiness,
 } from '@gatehouse/core/adapter';
 
@@ -25,13 +24,8 @@ export type GatehouseOptions<User = unknown> = AuthHandlerOptions<User, Request>
  */
 export type AuthResult<User = unknown> = AuthContext<User> | undefined | Response;
 
-/**
- * Authenticates one `Request`. The result is given without a promise when it is known at once
- * (a verified-token cache hit, an anonymous optional request), else as a promise: `await` it.
- */
-export type Authenticate<User = unknown> = (
-  request: Request,
-) => AuthResult<User> | Promise<AuthResult<User>>;
+/** Authenticates one `Request`: `await` it. */
+export type Authenticate<User = unknown> = (request: Request) => Promise<AuthResult<User>>;
 
 /**
  * A per-route check after `requireAuth`: `undefined` when the request may pass, else the refusal
@@ -67,12 +61,13 @@ export function requireAuth<User = unknown>(
   });
   // A Fetch `Headers` joins repeated `Authorization` lines with ", ", which the core's parser
   // refuses as two credentials (400 invalid_request), as it does for two header lines.
-  const authenticate: Authenticate<User> = (request) =>
-    whenAuthenticated<User, AuthResult<User>>(
-      handler.authenticate(handler.credentials(request), request),
-      (auth) => auth,
-      (error) => refusalResponse(error, request),
-    );
+  const authenticate: Authenticate<User> = async (request) => {
+    try {
+      return await handler.authenticate(handler.credentials(request), request);
+    } catch (error) {
+      return refusalResponse(error, request);
+    }
+  };
   return withReadiness(authenticate, handler);
 }
 

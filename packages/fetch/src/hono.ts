@@ -6,7 +6,6 @@ import {
   failureFor,
   fetchDpopRequest,
   type Guard,
-  whenAuthenticated,
   withReadiness,
 } from '@gatehouse/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -47,15 +46,11 @@ export function requireAuth<User = unknown>(
   });
   const middleware: MiddlewareHandler<GatehouseEnv<User>> = async (c, next) => {
     const request = c.req.raw;
-    const refusal = await whenAuthenticated<User, Response | undefined>(
-      handler.authenticate(handler.credentials(request), request),
-      (auth) => {
-        c.set('auth', auth);
-        return undefined;
-      },
-      (error) => refuse(error, c),
-    );
-    if (refusal) return refusal;
+    try {
+      c.set('auth', await handler.authenticate(handler.credentials(request), request));
+    } catch (error) {
+      return refuse(error, c);
+    }
     await next();
   };
   return withReadiness(middleware, handler);

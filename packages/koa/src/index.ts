@@ -15,7 +15,6 @@ import {
   type Guard,
   nodeDpopRequest,
   toResourceMetadata,
-  whenAuthenticated,
   withReadiness,
 } from '@gatehouse/core/adapter';
 import type { Context, Middleware } from 'koa';
@@ -51,17 +50,18 @@ export function requireAuth<User = unknown>(
   const handler = createAuthHandler<User, Context>(optionsOrVerifier, {
     dpopRequest: (ctx) => nodeDpopRequest(ctx.req, ctx.originalUrl),
   });
-  // Not `async`: on a cache hit the request goes on to `next()` without an extra promise.
-  const middleware: Middleware = (ctx, next) =>
-    whenAuthenticated<User, unknown>(
-      handler.authenticate(handler.credentials(ctx.req), ctx),
-      (auth) => {
-        if (auth) ctx.state.auth = auth;
-        if (auth?.dpop?.nonce !== undefined) ctx.set('dpop-nonce', auth.dpop.nonce);
-        return next();
-      },
-      (error) => fail(error, ctx),
-    );
+  const middleware: Middleware = async (ctx, next) => {
+    let auth: AuthContext<User> | undefined;
+    try {
+      auth = await handler.authenticate(handler.credentials(ctx.req), ctx);
+    } catch (error) {
+      fail(error, ctx);
+      return;
+    }
+    if (auth) ctx.state.auth = auth;
+    if (auth?.dpop?.nonce !== undefined) ctx.set('dpop-nonce', auth.dpop.nonce);
+    await next();
+  };
   return withReadiness(middleware, handler);
 }
 

@@ -14,7 +14,6 @@ import {
   failureFor,
   type Guard,
   nodeDpopRequest,
-  whenAuthenticated,
 } from '@gatehouse/core/adapter';
 import {
   type CanActivate,
@@ -68,20 +67,20 @@ export class GatehouseGuard implements CanActivate, Readiness {
 
   constructor(private readonly handler: AuthHandler<unknown, object>) {}
 
-  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.#reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
     if (context.getType() !== 'http') return false;
     const request = context.switchToHttp().getRequest<PlatformRequest>();
     const source = request.raw ?? { rawHeaders: request.rawHeaders ?? [], url: request.url };
-    return whenAuthenticated(
-      this.handler.authenticate(this.handler.credentials(source), request),
-      (auth) => {
-        if (auth) request.auth = auth;
-        return true;
-      },
-      (error) => refuse(error, context),
-    );
+    let auth: AuthContext | undefined;
+    try {
+      auth = await this.handler.authenticate(this.handler.credentials(source), request);
+    } catch (error) {
+      return refuse(error, context);
+    }
+    if (auth) request.auth = auth;
+    return true;
   }
 
   /**
