@@ -1,10 +1,9 @@
 import { extractBearerToken } from '../bearer.js';
 import { DEFAULTS } from '../defaults.js';
-import { invalidToken, isGatehouseError } from '../errors.js';
-import { emit } from '../internal/emit.js';
-import { rejectionEvent } from '../internal/refusal-event.js';
+import { invalidToken } from '../errors.js';
 import { durationMs } from '../option-schemas.js';
 import type { VerifierOptions } from '../options.js';
+import { refuser } from '../refusal.js';
 import type {
   AuthContext,
   Authorization,
@@ -78,9 +77,10 @@ export function withIntrospection(
   const dpop = options.dpop;
   const bearerAccepted = !(typeof dpop === 'object' && dpop.required === true);
 
+  // The verifier's one refusal mapping: an event per refusal, an unexpected error an outage.
+  const refuse = refuser(onEvent);
   const refused = (error: unknown): never => {
-    if (isGatehouseError(error)) emit(onEvent, rejectionEvent(error));
-    throw error;
+    throw refuse(error);
   };
   const introspectOpaque = async (token: string): Promise<AuthContext> => {
     try {
