@@ -114,13 +114,17 @@ export function withIntrospection(
     }
     return isJoseShaped(token) ? undefined : token;
   };
+  /** A JWT's answer: as `verifier` gives it, unless its issuer's endpoint must confirm it. */
+  const jwtAnswer = <T extends AuthContext | Promise<AuthContext>>(verified: T) =>
+    jwtChecks.size === 0 ? verified : checkJwt(verified);
   const authenticateNow = (authorization: Authorization, request?: DpopRequestSource) => {
     const token = opaqueBearer(authorization);
     if (token !== undefined) return introspectOpaque(token);
-    const verified = verifier.authenticateNow
-      ? verifier.authenticateNow(authorization, request)
-      : verifier.authenticate(authorization, request);
-    return jwtChecks.size === 0 ? verified : checkJwt(verified);
+    return jwtAnswer(
+      verifier.authenticateNow
+        ? verifier.authenticateNow(authorization, request)
+        : verifier.authenticate(authorization, request),
+    );
   };
 
   return {
@@ -128,7 +132,7 @@ export function withIntrospection(
     verify: (token) =>
       opaque.length > 0 && bearerAccepted && !isJoseShaped(token)
         ? introspectOpaque(token)
-        : checkJwt(verifier.verify(token)),
+        : Promise.resolve(jwtAnswer(verifier.verify(token))),
     authenticate: (authorization, request) =>
       Promise.resolve(authenticateNow(authorization, request)),
     authenticateNow,
