@@ -1,5 +1,7 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ClaimRule, matchesRule } from '../src/claims.js';
+import type { JwtClaims } from '../src/types.js';
 import { createVerifier } from '../src/verify.js';
 
 let issuer: TestIssuer;
@@ -179,5 +181,115 @@ describe('required claims and claim rules', () => {
     await expect(verifierFor().verify(await issuer.mint({ scp: [1, 2] }))).rejects.toMatchObject(
       refusal('invalid_claim'),
     );
+  });
+});
+
+describe('refusal descriptions name the claim (header-safe)', () => {
+  const describeRefusal = (error: { code: string; reason: string; description: string }) => ({
+    code: error.code,
+    reason: error.reason,
+    description: error.description,
+  });
+  const refusalOf = async (verifier: ReturnType<typeof verifierFor>, claims = {}) =>
+    describeRefusal(
+      await verifier.verify(await issuer.mint(claims)).then(
+        () => expect.unreachable('accepted'),
+        (e) => e,
+      ),
+    );
+
+  it('audience: missing names the claim, a mismatch does not echo it', async () => {
+    expect(await refusalOf(verifierFor(), { aud: undefined })).toEqual({
+      code: 'invalid_token',
+      reason: 'missing_claim',
+      description: 'the token has no "aud" claim',
+    });
+    expect(
+      await refusalOf(verifierFor({ audienceClaim: 'client_id' }), { client_id: undefined }),
+    ).toMatchObject({ reason: 'missing_claim', description: 'the token has no "client_id" claim' });
+    // neither a string nor an array: refused as a mismatch, never a crash
+    for (const aud of ['https://other.example', 42, { [issuer.audience]: true }, null]) {
+      expect(await refusalOf(verifierFor(), { aud })).toEqual({
+        code: 'invalid_token',
+        reason: 'audience_mismatch',
+        description: 'the token is not meant for this audience',
+      });
+    }
+  });
+
+  it('required claims: null is absent; names are cut to 64 header-safe characters', async () => {
+    const odd = 'https://ex-ample.com/très "long" name';
+    expect(await refusalOf(verifierFor({ requiredClaims: ['tenant'] }), { tenant: null })).toEqual({
+      code: 'invalid_token',
+      reason: 'missing_claim',
+      description: 'the token has no "tenant" claim',
+    });
+    expect(await refusalOf(verifierFor({ requiredClaims: [odd] }))).toMatchObject({
+      description: 'the token has no "https:??ex-ample.com?tr?s??long??name" claim',
+    });
+    expect(await refusalOf(verifierFor({ requiredClaims: ['b'.repeat(70)] }))).toMatchObject({
+      description: `the token has no "${'b'.repeat(64)}" claim`,
+    });
+  });
+
+  it('claim rules name the claim that failed', async () => {
+    const verifier = verifierFor({
+      claims: { 'x-tenant': 'acme', 'realm.roles': { includes: 'a' } },
+    });
+    expect(await refusalOf(verifier, { 'x-tenant': 'evil' })).toEqual({
+      code: 'invalid_token',
+      reason: 'claim_mismatch',
+      description: 'the "x-tenant" claim does not have an accepted value',
+    });
+    expect(await refusalOf(verifier, { 'x-tenant': 'acme', realm: { roles: ['b'] } })).toEqual({
+      code: 'invalid_token',
+      reason: 'claim_mismatch',
+      description: 'the "realm.roles" claim does not have an accepted value',
+    });
+  });
+
+  it('refuses an exp that JSON reads as Infinity (1e400), which would never expire', async () => {
+    const [key] = issuer.keys;
+    const payload = `{"iss":"${issuer.url}","aud":"${issuer.audience}","sub":"s","iat":${now()},"exp":1e400}`;
+    const token = await issuer.sign({ alg: key!.alg, typ: 'at+jwt', kid: key!.kid }, payload);
+    expect(
+      describeRefusal(
+        await verifierFor()
+          .verify(token)
+          .catch((e) => e),
+      ),
+    ).toEqual({
+      code: 'invalid_token',
+      reason: 'invalid_claim',
+      description: 'the "exp" claim is not a number',
+    });
+  });
+});
+
+describe('matchesRule (pure)', () => {
+  const claims = { tenant: 'acme' };
+  it.each([
+    ['a predicate must return true itself, not a truthy value', 'x', () => 1, false],
+    ['a predicate returning true accepts', 'x', () => true, true],
+    [
+      'a predicate sees every claim',
+      undefined,
+      (_: unknown, c: JwtClaims) => c.tenant === 'acme',
+      true,
+    ],
+    ['null equals null only', null, null, true],
+    ['null is not an absent claim', undefined, null, false],
+    ['null is not "null"', 'null', null, false],
+    ['equality is strict', 0, false, false],
+    ['includes: a number claim has no members', 42, { includes: 42 }, false],
+    ['includes: an object claim has no members', { a: 'a' }, { includes: 'a' }, false],
+    ['includes: an absent claim has no members', undefined, { includes: 'a' }, false],
+    ['includes: space-separated words', 'a b', { includes: 'b' }, true],
+    ['includes: not a substring', 'ab', { includes: 'b' }, false],
+    ['includes: numbers in arrays', [3, 4], { includes: [4, 3] }, true],
+    ['includes: every value', [3], { includes: [3, 4] }, false],
+    ['includes: a single value', ['x'], { includes: 'y' }, false],
+  ] as [string, unknown, ClaimRule, boolean][])('%s', (_, value, rule, expected) => {
+    expect(matchesRule(value, rule, claims)).toBe(expected);
   });
 });
