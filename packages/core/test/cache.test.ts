@@ -92,6 +92,39 @@ describe('verified-token cache', () => {
     });
   });
 
+  it('serves a hit exactly inside the time window: the clock going back before nbf or iat, or reaching exp', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-01T12:00:00.000Z'));
+    const t = Date.now() / 1000;
+    const verifier = createVerifier({
+      issuer: issuer.url,
+      audience: issuer.audience,
+      clockTolerance: 0,
+    });
+    const cases = [
+      [{ nbf: t, iat: t - 60 }, 'not_yet_valid'],
+      [{ iat: t }, 'issued_in_future'],
+    ] as const;
+    for (const [claims, reason] of cases) {
+      const token = await issuer.mint({ ...claims, exp: t + 30 });
+      await verifier.verify(token);
+      const admitted = await verifier.verify(token);
+      expect(await verifier.verify(token)).toBe(admitted);
+      // One millisecond before the window starts (a clock stepped back, e.g. by NTP): refused.
+      vi.setSystemTime(t * 1000 - 1);
+      await expect(verifier.verify(token)).rejects.toMatchObject({ reason });
+      vi.setSystemTime(t * 1000);
+      await verifier.verify(token);
+      const again = await verifier.verify(token);
+      // The last millisecond before exp is a hit; exp itself is not.
+      vi.setSystemTime((t + 30) * 1000 - 1);
+      expect(await verifier.verify(token)).toBe(again);
+      vi.setSystemTime((t + 30) * 1000);
+      await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'expired' });
+      vi.setSystemTime(t * 1000);
+    }
+  });
+
   it('drops results of a key that left the JWKS', async () => {
     const local = await createTestIssuer();
     try {
