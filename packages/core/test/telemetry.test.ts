@@ -116,6 +116,32 @@ describe('telemetry: metrics', () => {
     }
   });
 
+  it('with the cache off, looks nothing up: no lookups counted, every duration "none"', async () => {
+    const otel = inMemoryMetrics();
+    try {
+      const verifier = createVerifier({
+        issuer: issuer.url,
+        audience: issuer.audience,
+        cache: false,
+        telemetry: { meterProvider: otel.meterProvider },
+      });
+      const token = await issuer.mint();
+      await verifier.verify(token);
+      await verifier.authenticate(`Bearer ${token}`);
+      await verifier.verify(await issuer.mint({ exp: 1 })).catch(() => {});
+      expect(await otel.count('gatehouse.cache.lookups', {})).toBe(0);
+      const durations = await otel.collect('gatehouse.verification.duration');
+      expect(durations.map((point) => point.attributes['gatehouse.cache.result'])).toEqual([
+        'none',
+        'none',
+      ]);
+      const total = durations.reduce((sum, point) => sum + (point.value as Histogram).count, 0);
+      expect(total).toBe(3);
+    } finally {
+      await otel.shutdown();
+    }
+  });
+
   it('counts key fetches by issuer and outcome', async () => {
     const otel = inMemoryMetrics();
     const gone = await createTestIssuer();

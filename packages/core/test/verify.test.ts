@@ -49,6 +49,19 @@ describe('verify: access tokens (RFC 9068 §4)', () => {
     },
   );
 
+  it('refuses a signature made over other claims, saying so', async () => {
+    const [header, payload] = (await issuer.mint({ sub: 'alice' })).split('.');
+    const [, , signature] = (await issuer.mint({ sub: 'mallory' })).split('.');
+    const error = await verifierFor()
+      .verify(`${header}.${payload}.${signature}`)
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      code: 'invalid_token',
+      reason: 'bad_signature',
+      description: 'the token signature is not valid',
+    });
+  });
+
   it('authenticates an Authorization header value', async () => {
     const token = await issuer.mint();
     await expect(verifierFor().authenticate(`Bearer ${token}`)).resolves.toMatchObject({
