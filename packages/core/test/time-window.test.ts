@@ -39,25 +39,28 @@ describe('checkTimeClaims: the window is every rule solved for "now"', () => {
     [{ exp: 2_000, iat: 1_000 }, 60_000, 995_000, 1_065_001],
     // exp ends the window first
     [{ exp: 1_050, iat: 1_000 }, 60_000, 995_000, 1_055_000],
-  ])('%j, maxTokenAge %s ms: from %d until %d', (claims, maxAge, fromMs, untilMs) => {
-    const now = 1_500_000 < untilMs ? 1_500_000 : 1_000_000;
-    expect(checkTimeClaims(claims, rules(now, maxAge))).toEqual({ fromMs, untilMs });
-    // and the window is where the rules accept, to the millisecond
-    if (fromMs !== Number.NEGATIVE_INFINITY) {
-      expect(judge(claims, fromMs, maxAge)).toBe('accepted');
-      expect(judge(claims, fromMs - 1, maxAge)).toEqual(
-        refused(
-          claims.nbf !== undefined && claims.nbf * 1000 - TOLERANCE === fromMs
-            ? 'not_yet_valid'
-            : 'issued_in_future',
-        ),
+  ] as [JwtClaims & { exp: number }, number | undefined, number, number][])(
+    '%j, maxTokenAge %s ms: from %d until %d',
+    (claims, maxAge, fromMs, untilMs) => {
+      const now = 1_500_000 < untilMs ? 1_500_000 : 1_000_000;
+      expect(checkTimeClaims(claims, rules(now, maxAge))).toEqual({ fromMs, untilMs });
+      // and the window is where the rules accept, to the millisecond
+      if (fromMs !== Number.NEGATIVE_INFINITY) {
+        expect(judge(claims, fromMs, maxAge)).toBe('accepted');
+        expect(judge(claims, fromMs - 1, maxAge)).toEqual(
+          refused(
+            claims.nbf !== undefined && claims.nbf * 1000 - TOLERANCE === fromMs
+              ? 'not_yet_valid'
+              : 'issued_in_future',
+          ),
+        );
+      }
+      expect(judge(claims, untilMs - 1, maxAge)).toBe('accepted');
+      expect(judge(claims, untilMs, maxAge)).toEqual(
+        refused(untilMs === claims.exp * 1000 + TOLERANCE ? 'expired' : 'too_old'),
       );
-    }
-    expect(judge(claims, untilMs - 1, maxAge)).toBe('accepted');
-    expect(judge(claims, untilMs, maxAge)).toEqual(
-      refused(untilMs === claims.exp * 1000 + TOLERANCE ? 'expired' : 'too_old'),
-    );
-  });
+    },
+  );
 
   it('rounds a fractional iat down to the last whole millisecond the age rule accepts', () => {
     // iat * 1000 + tolerance + age = 1_065_000.4: 1_065_000 is accepted, 1_065_001 is not.
@@ -109,9 +112,12 @@ describe('checkTimeClaims: refusals name the rule and, where there is one, the n
       'invalid_claim',
       'the "iat" claim is not a number',
     ],
-  ])('%j at %d ms (maxTokenAge %s): %s', (claims, now, maxAge, reason, description) => {
-    expect(judge(claims, now, maxAge)).toEqual({ code: 'invalid_token', reason, description });
-  });
+  ] as [Record<string, unknown>, number, number | undefined, string, string][])(
+    '%j at %d ms (maxTokenAge %s): %s',
+    (claims, now, maxAge, reason, description) => {
+      expect(judge(claims, now, maxAge)).toEqual({ code: 'invalid_token', reason, description });
+    },
+  );
 
   it('needs iat only with maxTokenAge', () => {
     expect(judge({ exp: 2_000 }, 1_000_000)).toBe('accepted');
