@@ -44,7 +44,13 @@ describe('precheck: cheapest first, each refusal named', () => {
     // HS256 with a secret the attacker knows, from an untrusted issuer or from none at all: no
     // issuer lookup (which would refuse it as issuer_mismatch and tell the operator of a
     // near-miss), no time checks.
-    for (const extra of [{ iss: 'https://evil.example' }, { iss: undefined }, { exp: 1 }]) {
+    const near = `${issuer.url}/`; // one slash away: a lookup would report a near miss
+    for (const extra of [
+      { iss: near },
+      { iss: 'https://evil.example' },
+      { iss: undefined },
+      { exp: 1 },
+    ]) {
       const token = await issuer.sign({ alg: 'HS256', typ: 'at+jwt' }, claims(extra), {
         secret: 'known to everyone',
       });
