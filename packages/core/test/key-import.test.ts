@@ -138,6 +138,17 @@ describe('importKeySet: algorithms per family (RFC 7518 §3.1, RFC 8037 §3.1)',
   });
 });
 
+describe('importKeySet: material Node refuses', () => {
+  it('a key Node cannot import is left out entirely, not kept as an empty slot', () => {
+    const offCurve = { ...jwkOf(p256.publicKey, { kid: 'k' }), y: jwkOf(otherP256.publicKey).y };
+    const set = importKeySet({ keys: [offCurve] }, 10);
+    expect(set.keys.size).toBe(0);
+    expect(set.byKid.size).toBe(0);
+    expect(set.byAlg.size).toBe(0);
+    expect(set.byMaterial.size).toBe(0);
+  });
+});
+
 describe('importKeySet: KeyObjects across imports', () => {
   it('keeps the KeyObject of an unchanged key, even under another kid, and imports a new one', () => {
     const first = importKeySet({ keys: [jwkOf(rsa.publicKey, { kid: 'a' })] }, 10);

@@ -106,6 +106,13 @@ describe('max-age + maxStale: the end of usable keys', () => {
     const requests = issuer.requests.jwks;
     const second = await rejection(store.getKey('RS256', kid));
     expect([second.code, second.reason]).toEqual(['temporarily_unavailable', 'keys_unavailable']);
+    // ready() rejects with the failure itself.
+    const notReady = await store.ready().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(notReady).toBeInstanceOf(FetchFailure);
+    expect(notReady).toMatchObject({ detail: 'HTTP 500', url: issuer.jwksUri });
     expect(issuer.requests.jwks).toBe(requests);
   });
 });
