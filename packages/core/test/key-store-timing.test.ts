@@ -266,6 +266,22 @@ describe('unknown kid cooldown', () => {
     expect(issuer.requests.jwks).toBe(2);
   });
 
+  it('after a failed refetch, past its backoff but inside the cooldown: keys_unavailable', async () => {
+    await using issuer = await createTestIssuer();
+    const { store } = options(issuer, { cooldownMs: 30_000 });
+    freezeDate();
+    const t0 = Date.now();
+    await store.getKey('RS256', issuer.keys[0]!.kid);
+    issuer.setFault({ type: 'status', status: 500, target: 'jwks' });
+    expect((await rejection(store.getKey('RS256', 'new-kid'))).reason).toBe('keys_unavailable');
+    const requests = issuer.requests.jwks;
+    at(t0 + 5_000);
+    // The last attempt failed: the issuer, not the token, is the problem.
+    const later = await rejection(store.getKey('RS256', 'another-kid'));
+    expect([later.code, later.reason]).toEqual(['temporarily_unavailable', 'keys_unavailable']);
+    expect(issuer.requests.jwks).toBe(requests);
+  });
+
   it('unknown kids arriving together share the one refetch', async () => {
     await using issuer = await createTestIssuer();
     const { store } = options(issuer);
