@@ -200,7 +200,7 @@ describe('static key set configuration', () => {
     expect(store.keyNow('RS256', 'good')).toBeUndefined();
     expect(store.keyNow('PS256', 'good')?.type).toBe('public');
     expect(store.keyNow('RS256', undefined)).toBeUndefined();
-    expect(store.health()).toEqual({
+    expect(store.health?.()).toEqual({
       issuer: 'https://as.example.test',
       ready: true,
       keyCount: 2,
