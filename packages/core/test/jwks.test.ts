@@ -119,7 +119,10 @@ describe('remote key store: tokens without kid', () => {
     const { store } = options(issuer);
     const error = await rejection(store.getKey('RS256', undefined));
     expect([error.code, error.reason]).toEqual(['invalid_token', 'ambiguous_key']);
-    await rejection(store.getKey('RS256', undefined));
+    const again = await rejection(store.getKey('RS256', undefined));
+    expect([again.code, again.reason]).toEqual(['invalid_token', 'ambiguous_key']);
+    expect(store.keyNow('RS256', undefined)).toBeUndefined();
+    expect(store.keyNow('RS256', issuer.keys[1]!.kid)?.type).toBe('public');
     expect(issuer.requests.jwks).toBe(1);
   });
 
@@ -144,7 +147,8 @@ describe('remote key store: rotation and unknown kid', () => {
     const rotated = await issuer.rotateKeys();
     const key = await store.getKey('RS256', rotated.kid);
     expect(modulus(key)).toBe(rotated.publicJwk.n);
-    expect(issuer.requests.jwks).toBe(2);
+    // The refetch reuses the discovered jwks_uri.
+    expect(issuer.requests).toMatchObject({ discovery: 1, jwks: 2 });
     expect(events.at(-1)).toMatchObject({
       type: 'keys_refreshed',
       trigger: 'unknown_kid',

@@ -180,4 +180,33 @@ describe('static key set configuration', () => {
     // …and what the store does serve is a public key.
     expect((await store.getKey('RS256', 'good')).type).toBe('public');
   });
+
+  it('a document that throws while being read is a configuration error, not a crash', () => {
+    const throwing = {
+      get keys(): unknown[] {
+        throw new Error('getter');
+      },
+    };
+    expect(() => createStaticKeyStore('https://as.example.test', throwing, 100)).toThrow(
+      'keys: is not a valid JWK set',
+    );
+  });
+
+  it('keyNow gives no key for an ambiguous slot; health reports the usable keys', () => {
+    const store = storeWith(jwkOf(rsa2048.publicKey, { kid: 'good', alg: 'RS256' }), {
+      kty: 'oct',
+      k: 'c2VjcmV0',
+    });
+    expect(store.keyNow('RS256', 'good')).toBeUndefined();
+    expect(store.keyNow('PS256', 'good')?.type).toBe('public');
+    expect(store.keyNow('RS256', undefined)).toBeUndefined();
+    expect(store.health?.()).toEqual({
+      issuer: 'https://as.example.test',
+      ready: true,
+      keyCount: 2,
+      stale: false,
+      failures: 0,
+    });
+    expect(store.issuer).toBe('https://as.example.test');
+  });
 });

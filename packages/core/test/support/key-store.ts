@@ -6,9 +6,13 @@ import {
   KEY_FETCH_DEFAULTS,
   type RemoteKeyStoreOptions,
 } from '../../src/jwks.js';
+import type { RemoteKeyStore } from '../../src/remote-key-store.js';
 import type { GatehouseEvent } from '../../src/types.js';
 
-/** A remote key store for `issuer` with a 1 s budget, recording its events. */
+/**
+ * A remote key store for `issuer` with a 1 s budget, recording its events. Typed as the remote
+ * store it is, whose `ready` and `health` are not optional.
+ */
 export function options(issuer: TestIssuer, extra: Partial<RemoteKeyStoreOptions> = {}) {
   const events: GatehouseEvent[] = [];
   const settings: RemoteKeyStoreOptions = {
@@ -18,7 +22,7 @@ export function options(issuer: TestIssuer, extra: Partial<RemoteKeyStoreOptions
     onEvent: (event) => events.push(event),
     ...extra,
   };
-  return { settings, events, store: getRemoteKeyStore(settings) };
+  return { settings, events, store: getRemoteKeyStore(settings) as RemoteKeyStore };
 }
 
 /** The GatehouseError `promise` rejects with (fails the test if it resolves or rejects otherwise). */
