@@ -154,7 +154,7 @@ export class RemoteKeyStore implements KeyStore {
           // it): "try again then", not "bad token", or one random kid per cooldown would keep
           // every token of a newly published key refused.
           throw this.#failures > 0
-            ? this.#unavailable(now)
+            ? this.#unavailable(now, refetchAt)
             : unknownKidRetryLater(kid, Math.ceil((refetchAt - now) / 1000));
         }
         this.#lastKidRefetchAt = now;
@@ -274,8 +274,9 @@ export class RemoteKeyStore implements KeyStore {
     return metadata.jwksUri;
   }
 
-  #unavailable(now: number): GatehouseError {
-    const until = Math.max(this.#retryAt, now + 1);
+  /** 503 until the backoff ends, or `notBefore` if later (no refetch is made before then). */
+  #unavailable(now: number, notBefore = 0): GatehouseError {
+    const until = Math.max(this.#retryAt, notBefore, now + 1);
     return new GatehouseError(
       'temporarily_unavailable',
       'keys_unavailable',

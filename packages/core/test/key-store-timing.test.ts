@@ -276,9 +276,14 @@ describe('unknown kid cooldown', () => {
     expect((await rejection(store.getKey('RS256', 'new-kid'))).reason).toBe('keys_unavailable');
     const requests = issuer.requests.jwks;
     at(t0 + 5_000);
-    // The last attempt failed: the issuer, not the token, is the problem.
+    // The last attempt failed: the issuer, not the token, is the problem. Retry-After says when
+    // the cooldown lets the next refetch happen, not "in a second" (clients would retry 25 times
+    // for nothing).
     const later = await rejection(store.getKey('RS256', 'another-kid'));
     expect([later.code, later.reason]).toEqual(['temporarily_unavailable', 'keys_unavailable']);
+    expect(later.retryAfter).toBe(25);
+    at(t0 + 29_500);
+    expect((await rejection(store.getKey('RS256', 'another-kid'))).retryAfter).toBe(1);
     expect(issuer.requests.jwks).toBe(requests);
   });
 
