@@ -87,4 +87,26 @@ export const fastifyApps: Record<string, StartServer> = {
     app.get('/', async (request) => ({ sub: (request.user as { sub?: string }).sub ?? null }));
     return listen(app);
   },
+  // Diagnostic (`pnpm --filter @gatehouse/bench threads`), not a contender: the core verifier
+  // alone in the floor's callback hook, to tell the core's cost inside a server from the
+  // adapter's.
+  'fastify+gatehouse-core': async (config: ServerConfig) => {
+    const { createVerifier } = await import('@gatehouse/core');
+    const verifier = createVerifier({ issuer: config.issuer, audience: config.audience });
+    const app = Fastify();
+    app.decorateRequest('coreAuth', null);
+    app.addHook('onRequest', (request, reply, done) => {
+      verifier.authenticate(request.headers.authorization).then(
+        (auth) => {
+          (request as unknown as { coreAuth: unknown }).coreAuth = auth;
+          done();
+        },
+        () => reply.code(401).send(),
+      );
+    });
+    app.get('/', async (request) => ({
+      sub: (request as unknown as { coreAuth: { subject: string } }).coreAuth.subject,
+    }));
+    return listen(app);
+  },
 };
