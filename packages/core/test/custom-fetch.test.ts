@@ -73,6 +73,8 @@ describe('a fetch that throws its own errors', () => {
       undefined,
       {},
       { code: 42 },
+      // Only a string is named, not what merely prints like one.
+      { code: ['ECONNRESET'] },
       { code: 'lower_case' },
       { code: 'secret' },
       { code: 'ECONN refused by https://user:pass@proxy' },
@@ -89,7 +91,38 @@ describe('a fetch that throws its own errors', () => {
       await refused(fetchJson(url, settings({ fetch: rethrowing({ code: 'UND_ERR_SOCKET' }) }))),
     ).toMatchObject({ detail: 'network error (UND_ERR_SOCKET)' });
   });
+
+  it('a rejection without a reason is a network error too', async () => {
+    const server = await serve(() => {});
+    const url = server.url;
+    await server[Symbol.asyncDispose]();
+    for (const reason of [undefined, null]) {
+      // A wrapper that turns the refused connection into a bare rejection.
+      const bare: FetchLike = (target, init) =>
+        fetch(target, init).catch(() => Promise.reject(reason));
+      expect(await refused(fetchJson(url, settings({ fetch: bare })))).toEqual({
+        detail: 'network error',
+        status: undefined,
+        url,
+      });
+    }
+  });
 });
+
+/** A fetch answering `change` of the real response's fields: a Response look-alike, or not. */
+const lookAlike =
+  (change: (response: Record<string, unknown>) => unknown): FetchLike =>
+  async (url, init) => {
+    const real = await fetch(url, init);
+    const fields = {
+      status: real.status,
+      redirected: real.redirected,
+      url: real.url,
+      headers: real.headers,
+      body: real.body,
+    };
+    return change(fields) as never;
+  };
 
 describe('a fetch that follows redirects or answers no Response', () => {
   it('a redirect it followed is refused, however it followed it', async () => {
@@ -135,19 +168,6 @@ describe('a fetch that follows redirects or answers no Response', () => {
 
   it('accepts a look-alike Response (another realm or undici copy), refuses what is none', async () => {
     await using server = await serve(json({ keys: [2] }));
-    const lookAlike =
-      (change: (response: Record<string, unknown>) => unknown): FetchLike =>
-      async (url, init) => {
-        const real = await fetch(url, init);
-        const fields = {
-          status: real.status,
-          redirected: real.redirected,
-          url: real.url,
-          headers: real.headers,
-          body: real.body,
-        };
-        return change(fields) as never;
-      };
     expect((await fetchJson(server.url, settings({ fetch: lookAlike((r) => r) }))).body).toEqual({
       keys: [2],
     });
@@ -167,5 +187,27 @@ describe('a fetch that follows redirects or answers no Response', () => {
         url: server.url,
       });
     }
+  });
+
+  it('refuses a status below 200: an opaque redirect (0, no body), an informational 1xx', async () => {
+    await using server = await serve(json({ keys: [3] }));
+    // What a fetch that implements `redirect: 'manual'` to the letter answers for a redirect.
+    const opaqueRedirect = lookAlike((r) => ({
+      ...r,
+      status: 0,
+      headers: new Headers(),
+      body: null,
+    }));
+    expect(await refused(fetchJson(server.url, settings({ fetch: opaqueRedirect })))).toEqual({
+      detail: 'HTTP 0',
+      status: 0,
+      url: server.url,
+    });
+    const informational = lookAlike((r) => ({ ...r, status: 103 }));
+    expect(await refused(fetchJson(server.url, settings({ fetch: informational })))).toEqual({
+      detail: 'HTTP 103',
+      status: 103,
+      url: server.url,
+    });
   });
 });

@@ -75,10 +75,14 @@ export const stalling =
     res.write('{"keys":');
   };
 
+/**
+ * Options for `fetchJson`. The default budget (30 s) outlasts every wait in these tests, so that a
+ * connection seen closed was freed by fetchJson, not by the budget's abort.
+ */
 export function settings(extra: Partial<FetchJsonOptions> = {}): FetchJsonOptions {
   return {
-    signal: AbortSignal.timeout(extra.timeoutMs ?? 5_000),
-    timeoutMs: 5_000,
+    signal: AbortSignal.timeout(extra.timeoutMs ?? 30_000),
+    timeoutMs: 30_000,
     maxBytes: 65_536,
     allowInsecureRequests: false,
     ...extra,
