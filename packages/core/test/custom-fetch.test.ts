@@ -5,6 +5,7 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { type FetchLike, fetchJson } from '../src/internal/fetch-json.js';
 import {
+  closedPortUrl,
   endless,
   json,
   refused,
@@ -36,12 +37,11 @@ describe('a fetch that ignores the signal: the budget holds', () => {
 
   it('takes its listener back from the budget signal, which the next request shares', async () => {
     await using server = await serve(json({ keys: [] }));
-    const gone = await serve(() => {});
-    await gone[Symbol.asyncDispose]();
+    const gone = await closedPortUrl();
     const signal = AbortSignal.timeout(5_000);
     await fetchJson(server.url, settings({ signal, fetch: deaf }));
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);
-    const error = await refused(fetchJson(gone.url, settings({ signal, fetch: deaf })));
+    const error = await refused(fetchJson(gone, settings({ signal, fetch: deaf })));
     expect(error.detail).toBe('network error (ECONNREFUSED)');
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
@@ -59,9 +59,7 @@ describe('a fetch that ignores the signal: the budget holds', () => {
 
 describe('a fetch that throws its own errors', () => {
   it('logs no code that is not a plain error code, nor from an error without one', async () => {
-    const server = await serve(() => {});
-    const url = server.url;
-    await server[Symbol.asyncDispose]();
+    const url = await closedPortUrl();
     // A user's fetch (a proxy client, say) rethrowing with its own cause.
     const rethrowing =
       (cause: unknown): FetchLike =>
@@ -93,9 +91,7 @@ describe('a fetch that throws its own errors', () => {
   });
 
   it('a rejection without a reason is a network error too', async () => {
-    const server = await serve(() => {});
-    const url = server.url;
-    await server[Symbol.asyncDispose]();
+    const url = await closedPortUrl();
     for (const reason of [undefined, null]) {
       // A wrapper that turns the refused connection into a bare rejection.
       const bare: FetchLike = (target, init) =>

@@ -221,19 +221,16 @@ describe('where a discovered jwks_uri may point', () => {
   it('judges host names as the URL parser writes them, and the issuer by the same rule', () => {
     const policy = { sameOrigin: false };
     const asExample = 'https://as.example.com';
-    for (const target of ['https://[::]/k', 'https://[::ffff:127.0.1.0]/k']) {
+    for (const [target, kind] of [
+      ['https://[::]/k', 'loopback'],
+      ['https://[::ffff:127.0.1.0]/k', 'loopback'],
+      ['https://[fe9a::1]/k', 'link-local'],
+      ['https://[febf:1::1]/k', 'link-local'],
+      ['https://[::ffff:169.254.0.1]/k', 'link-local'],
+      ['https://169.254.1.10/k', 'link-local'],
+    ] as const) {
       expect(jwksUriProblem(target, asExample, policy)).toBe(
-        'a loopback host for an issuer that is not one',
-      );
-    }
-    for (const target of [
-      'https://[fe9a::1]/k',
-      'https://[febf:1::1]/k',
-      'https://[::ffff:169.254.0.1]/k',
-      'https://169.254.1.10/k',
-    ]) {
-      expect(jwksUriProblem(target, asExample, policy)).toBe(
-        'a link-local host for an issuer that is not one',
+        `a ${kind} host for an issuer that is not one`,
       );
     }
     // Names that merely start or end like a local address, and site-local IPv6, are not local.

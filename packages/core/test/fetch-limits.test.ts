@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { fetchJson, isLoopbackHost } from '../src/internal/fetch-json.js';
 import {
+  closedPortUrl,
   endless,
   json,
   refused,
@@ -174,9 +175,7 @@ describe('time budget (the caller signal)', () => {
 
 describe('network errors', () => {
   it('names the system error code of a refused connection', async () => {
-    const server = await serve(() => {});
-    const url = server.url;
-    await server[Symbol.asyncDispose]();
+    const url = await closedPortUrl();
     expect(await refused(fetchJson(url, settings()))).toEqual({
       detail: 'network error (ECONNREFUSED)',
       status: undefined,

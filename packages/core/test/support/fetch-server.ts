@@ -75,6 +75,13 @@ export const stalling =
     res.write('{"keys":');
   };
 
+/** The URL of a server on 127.0.0.1 that has just closed: connections to it are refused. */
+export async function closedPortUrl(): Promise<string> {
+  const server = await serve(() => {});
+  await server[Symbol.asyncDispose]();
+  return server.url;
+}
+
 /**
  * Options for `fetchJson`. The default budget (30 s) outlasts every wait in these tests, so that a
  * connection seen closed was freed by fetchJson, not by the budget's abort.
