@@ -41,19 +41,23 @@ type Times = ReturnType<typeof threadTimes>;
  * (V8's garbage-collection and compiler threads, libuv's pool), user and system time apart.
  * Each named HTTP contender (default: fastify, fastify+floor, fastify+gatehouse-core,
  * fastify+gatehouse) answers distinct RS256 tokens, unpinned, in alternating rounds. Linux only.
+ * `SERVER_FLAGS` (e.g. `--min-semi-space-size=16`) go to every server's node.
  */
 async function main() {
   const names = (
     process.argv[2] ?? 'fastify,fastify+floor,fastify+gatehouse-core,fastify+gatehouse'
   ).split(',');
   const rounds = Number(process.argv[3] ?? 4);
+  const serverFlags = process.env.SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
   const seconds = Number(process.argv[4] ?? 3);
   const issuer = await startIssuer(['RS256']);
   const servers: ServerProcess[] = [];
   try {
     const pool = await mintPool(issuer, 'RS256', 50_000);
     const config = { issuer: issuer.url, jwksUri: issuer.jwksUri, audience: issuer.audience };
-    servers.push(...(await Promise.all(names.map((name) => startServer(name, config, null)))));
+    servers.push(
+      ...(await Promise.all(names.map((name) => startServer(name, config, null, serverFlags)))),
+    );
     const cpus = `0-${availableParallelism() - 1}`;
     for (const server of servers) pinToCpu(server.pid, cpus);
     const totals = servers.map(() => ({

@@ -8,8 +8,8 @@ import { GatehouseConfigError } from './config-error.js';
 import { parseOrThrow } from './option-schemas.js';
 import type { VerifierOptions } from './options.js';
 import { type TokenLocations, tokenLocationsSchema } from './token-locations.js';
-import type { Verifier } from './types.js';
 import { type ResolveUser, type UserCacheOptions, userResolverSchema } from './users.js';
+import type { Verifier } from './verifier.js';
 
 /** Options every adapter adds to the verifier's. `Request` is the framework's request type. */
 export interface AdapterOptions<User = unknown, Request = unknown> {

@@ -15,8 +15,9 @@ import type { VerifierHealth } from './readiness.js';
 import { asRefusal } from './refusal.js';
 import { telemetryOf } from './telemetry.js';
 import { type CredentialSource, credentialsOf, type TokenLocations } from './token-locations.js';
-import type { AuthContext, Verifier } from './types.js';
+import type { AuthContext } from './types.js';
 import { createUserResolver, type ResolveUser, type UserCacheOptions } from './users.js';
+import type { Verifier } from './verifier.js';
 import { createVerifier } from './verify.js';
 
 /** What an adapter calls for each request. */

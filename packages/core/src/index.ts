@@ -59,13 +59,11 @@ export type { MeterProviderLike, TelemetryOptions } from './telemetry.js';
 export type { TokenLocations } from './token-locations.js';
 export type {
   AuthContext,
-  Authorization,
-  DpopRequestSource,
   EventListener,
   GatehouseEvent,
   JwtClaims,
   JwtHeader,
-  Verifier,
 } from './types.js';
 export * from './users.js';
+export type { Authorization, DpopRequestSource, Verifier } from './verifier.js';
 export { createVerifier } from './verify.js';

@@ -9,13 +9,8 @@ import { emit } from './internal/emit.js';
 import { createLogListener, logConfigWarnings } from './logging.js';
 import type { ResolvedOptions } from './options.js';
 import { Telemetry } from './telemetry.js';
-import type {
-  AuthContext,
-  Authorization,
-  DpopRequestSource,
-  EventListener,
-  Verifier,
-} from './types.js';
+import type { AuthContext, EventListener } from './types.js';
+import type { Authorization, DpopRequestSource, Verifier } from './verifier.js';
 
 export interface Observers {
   /** Every listener in one; `undefined` when nobody listens. */

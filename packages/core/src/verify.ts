@@ -12,7 +12,8 @@ import { precheck } from './precheck.js';
 import { accessTokenProfile, boundTokenProfile, idTokenProfile, type Profile } from './profiles.js';
 import { healthOf, loadAll } from './readiness.js';
 import { refuser } from './refusal.js';
-import type { AuthContext, Authorization, DpopRequestSource, Verifier } from './types.js';
+import type { AuthContext } from './types.js';
+import type { Authorization, DpopRequestSource, Verifier } from './verifier.js';
 
 /**
  * Builds a verifier. Options are validated here, once: a bad option throws

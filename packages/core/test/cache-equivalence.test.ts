@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AuthContext, Verifier } from '../src/types.js';
+import type { AuthContext } from '../src/types.js';
+import type { Verifier } from '../src/verifier.js';
 import { createVerifier } from '../src/verify.js';
 
 // The verified-token cache must be invisible: for any options, token, header spelling, instant

@@ -3,7 +3,8 @@
  * token verified as for Bearer (but allowed a `cnf`), then its proof checked against the request.
  */
 import { GatehouseError, isGatehouseError } from '../errors.js';
-import type { AuthContext, Authorization, DpopRequestSource } from '../types.js';
+import type { AuthContext } from '../types.js';
+import type { Authorization, DpopRequestSource } from '../verifier.js';
 import type { DpopSettings } from './options.js';
 import { checkDpopProof, type DpopRequest } from './proof.js';
 

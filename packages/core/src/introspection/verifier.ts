@@ -4,13 +4,8 @@ import { invalidToken } from '../errors.js';
 import { durationMs } from '../option-schemas.js';
 import type { VerifierOptions } from '../options.js';
 import { refuser } from '../refusal.js';
-import type {
-  AuthContext,
-  Authorization,
-  DpopRequestSource,
-  EventListener,
-  Verifier,
-} from '../types.js';
+import type { AuthContext, EventListener } from '../types.js';
+import type { Authorization, DpopRequestSource, Verifier } from '../verifier.js';
 import { createIntrospector, type Introspector, type ResponseKeys } from './introspector.js';
 import { introspectingIssuers, isJoseShaped, routeOpaque } from './routing.js';
 

@@ -2,7 +2,7 @@ import { webcrypto } from 'node:crypto';
 import type { SigningKey, TestIssuer } from '@gatehouse/testing';
 import { expect } from 'vitest';
 import type { VerifierOptions } from '../../src/options.js';
-import type { Verifier } from '../../src/types.js';
+import type { Verifier } from '../../src/verifier.js';
 import { createVerifier } from '../../src/verify.js';
 
 /** Claims of a token that would be accepted, but for what the attack changes. */

@@ -4,7 +4,7 @@ import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGatehouseError } from '../../src/errors.js';
-import type { Verifier } from '../../src/types.js';
+import type { Verifier } from '../../src/verifier.js';
 import { createVerifier } from '../../src/verify.js';
 import { B64URL, b64, base64urlText, byteString, fuzzParameters } from './settings.js';
 

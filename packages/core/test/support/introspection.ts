@@ -2,7 +2,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { GatehouseError } from '../../src/errors.js';
 import type { IntrospectionOptions } from '../../src/introspection/options.js';
 import type { VerifierOptions } from '../../src/options.js';
-import type { Verifier } from '../../src/types.js';
+import type { Verifier } from '../../src/verifier.js';
 import { createVerifier } from '../../src/verify.js';
 import { type IntrospectionServer, startIntrospectionServer } from './introspection-endpoint.js';
 
