@@ -218,6 +218,45 @@ describe('where a discovered jwks_uri may point', () => {
     );
   });
 
+  it('judges host names as the URL parser writes them, and the issuer by the same rule', () => {
+    const policy = { sameOrigin: false };
+    const asExample = 'https://as.example.com';
+    for (const [target, kind] of [
+      ['https://[::]/k', 'loopback'],
+      ['https://[::ffff:127.0.1.0]/k', 'loopback'],
+      ['https://[fe9a::1]/k', 'link-local'],
+      ['https://[febf:1::1]/k', 'link-local'],
+      ['https://[::ffff:169.254.0.1]/k', 'link-local'],
+      ['https://169.254.1.10/k', 'link-local'],
+    ] as const) {
+      expect(jwksUriProblem(target, asExample, policy)).toBe(
+        `a ${kind} host for an issuer that is not one`,
+      );
+    }
+    // Names that merely start or end like a local address, and site-local IPv6, are not local.
+    for (const target of [
+      'https://0.0.0.0.example.com/k',
+      'https://169.254.1.1.example.com/k',
+      'https://[fec0::1]/k',
+      'https://[::ffff:7f00:1:0]/k',
+    ]) {
+      expect(jwksUriProblem(target, asExample, policy)).toBeUndefined();
+    }
+    // A link-local issuer (a sidecar) may name its own kind, not a loopback host.
+    expect(jwksUriProblem('http://169.254.1.2/k', 'http://169.254.1.1', policy)).toBeUndefined();
+    expect(jwksUriProblem('http://127.0.0.1/k', 'http://169.254.1.1', policy)).toBe(
+      'a loopback host for an issuer that is not one',
+    );
+    // sameOrigin: the port and the scheme count, the path does not.
+    const same = { sameOrigin: true };
+    expect(jwksUriProblem('https://as.example.com/a/jwks', `${asExample}/t`, same)).toBeUndefined();
+    for (const target of ['https://as.example.com:8443/jwks', 'http://as.example.com/jwks']) {
+      expect(jwksUriProblem(target, asExample, same)).toBe(
+        `not on the issuer's origin ${asExample} (keyFetch.sameOrigin)`,
+      );
+    }
+  });
+
   it('refuses a link-local jwks_uri of a loopback issuer without sending a request', async () => {
     await using metadata = await issuerNaming('http://169.254.169.254/latest/meta-data');
     const events: GatehouseEvent[] = [];
