@@ -66,6 +66,7 @@ pnpm bench                      # full run, ~${Math.ceil(meta.minutes)} min: tab
 pnpm bench:smoke                # < 60 s, CI: exits non-zero if a contender throws or Gatehouse answers non-200
 pnpm --filter @gatehouse/bench profile [core|<server, e.g. koa+gatehouse>] [distinct|repeated] [seconds]   # CPU profile
 pnpm --filter @gatehouse/bench bench --only=http --frameworks=koa --placements=unpinned --rounds=3   # a short targeted run (not written here)
+pnpm --filter @gatehouse/bench threads [servers] [rounds] [seconds]   # server CPU per request by thread (see miss-path-attribution.md)
 \`\`\`
 
 ## Method

@@ -41,7 +41,8 @@ type Times = ReturnType<typeof threadTimes>;
  * (V8's garbage-collection and compiler threads, libuv's pool), user and system time apart.
  * Each named HTTP contender (default: fastify, fastify+floor, fastify+gatehouse-core,
  * fastify+gatehouse) answers distinct RS256 tokens, unpinned, in alternating rounds. Linux only.
- * `SERVER_FLAGS` (e.g. `--min-semi-space-size=16`) go to every server's node.
+ * `SERVER_FLAGS` (e.g. `--min-semi-space-size=16`) go to every server's node; `PINNED=1` puts
+ * every server on CPU 0 and the load on CPU 1 (taskset).
  */
 async function main() {
   const names = (
@@ -49,6 +50,7 @@ async function main() {
   ).split(',');
   const rounds = Number(process.argv[3] ?? 4);
   const serverFlags = process.env.SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const pinned = process.env.PINNED === '1';
   const seconds = Number(process.argv[4] ?? 3);
   const issuer = await startIssuer(['RS256']);
   const servers: ServerProcess[] = [];
@@ -58,8 +60,10 @@ async function main() {
     servers.push(
       ...(await Promise.all(names.map((name) => startServer(name, config, null, serverFlags)))),
     );
-    const cpus = `0-${availableParallelism() - 1}`;
-    for (const server of servers) pinToCpu(server.pid, cpus);
+    // Pinned: every server on CPU 0, the load (this process, which also serves the JWKS) on 1.
+    const all = `0-${availableParallelism() - 1}`;
+    for (const server of servers) pinToCpu(server.pid, pinned ? '0' : all);
+    pinToCpu(process.pid, pinned ? '1' : all);
     const totals = servers.map(() => ({
       requests: 0,
       mainUser: 0,
@@ -102,7 +106,7 @@ async function main() {
       ];
     });
     console.log(
-      `Server CPU µs per request by thread, ${rounds} rounds of ${seconds} s, 50 connections, 50,000 distinct RS256 tokens, unpinned`,
+      `Server CPU µs per request by thread, ${rounds} rounds of ${seconds} s, 50 connections, 50,000 distinct RS256 tokens, ${pinned ? 'pinned' : 'unpinned'}${serverFlags.length ? `, server flags ${serverFlags.join(' ')}` : ''}`,
     );
     console.log(
       textTable([
