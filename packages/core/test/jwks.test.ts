@@ -1,12 +1,10 @@
-import type { KeyObject } from 'node:crypto';
 import { createTestIssuer } from '@gatehouse/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freezeDate, options, rejection } from './support/key-store.js';
+import { freezeDate, modulus, options, rejection } from './support/key-store.js';
 
 const MINUTE = 60_000;
 
 /** The JWK members of a Node KeyObject, to compare with what the issuer published. */
-const modulus = (key: KeyObject) => key.export({ format: 'jwk' }).n;
 
 afterEach(() => {
   vi.useRealTimers();

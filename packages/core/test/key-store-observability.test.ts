@@ -2,12 +2,9 @@
 // (toStrictEqual: a member that does not apply is absent, not `undefined`).
 import { createTestIssuer } from '@gatehouse/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { GatehouseEvent } from '../src/types.js';
-import { freezeDate, options, rejection } from './support/key-store.js';
+import { failures, freezeDate, options, rejection } from './support/key-store.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const failures = (events: GatehouseEvent[]) =>
-  events.flatMap((event) => (event.type === 'keys_refresh_failed' ? [event] : []));
 
 afterEach(() => {
   vi.useRealTimers();

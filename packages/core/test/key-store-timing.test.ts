@@ -1,20 +1,20 @@
 // The remote key store's clocks, each at its exact edge (Date frozen, real sockets): max-age,
 // max-age + maxStale, the failure backoff, the unknown-kid cooldown and the rediscovery of a
 // jwks_uri. Each edge is checked one millisecond before and at the instant it takes effect.
-import type { KeyObject } from 'node:crypto';
 import { createTestIssuer } from '@gatehouse/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FetchFailure } from '../src/internal/fetch-json.js';
-import type { GatehouseEvent } from '../src/types.js';
-import { freezeDate, options, rejection } from './support/key-store.js';
+import {
+  failures,
+  freezeDate,
+  modulus,
+  options,
+  refreshes,
+  rejection,
+} from './support/key-store.js';
 
 const MAX_AGE = 600_000; // the test issuer's Cache-Control: max-age=600
 
-const modulus = (key: KeyObject) => key.export({ format: 'jwk' }).n;
-const failures = (events: GatehouseEvent[]) =>
-  events.flatMap((event) => (event.type === 'keys_refresh_failed' ? [event] : []));
-const refreshes = (events: GatehouseEvent[]) =>
-  events.flatMap((event) => (event.type === 'keys_refreshed' ? [event] : []));
 const at = (ms: number) => vi.setSystemTime(ms);
 /** Real time for a refresh that should not happen to show up (it would within a few ms). */
 const quiet = () => new Promise((resolve) => setTimeout(resolve, 300));

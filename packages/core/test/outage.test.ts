@@ -3,15 +3,11 @@
 import { createTestIssuer, type TestIssuer } from '@gatehouse/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getRemoteKeyStore, KEY_FETCH_DEFAULTS, type RemoteKeyStoreOptions } from '../src/jwks.js';
-import type { GatehouseEvent } from '../src/types.js';
 import { createVerifier } from '../src/verify.js';
-import { freezeDate, options, rejection } from './support/key-store.js';
+import { failures, freezeDate, options, rejection } from './support/key-store.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-
-const failures = (events: GatehouseEvent[]) =>
-  events.flatMap((event) => (event.type === 'keys_refresh_failed' ? [event] : []));
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { TestIssuer } from '@gatehouse/testing';
 import { expect, vi } from 'vitest';
 import { GatehouseError } from '../../src/errors.js';
@@ -40,3 +41,14 @@ export function freezeDate(): { advance(ms: number): void } {
   vi.useFakeTimers({ toFake: ['Date'] });
   return { advance: (ms) => vi.setSystemTime(Date.now() + ms) };
 }
+
+/** The `keys_refresh_failed` events among `events`. */
+export const failures = (events: GatehouseEvent[]) =>
+  events.flatMap((event) => (event.type === 'keys_refresh_failed' ? [event] : []));
+
+/** The `keys_refreshed` events among `events`. */
+export const refreshes = (events: GatehouseEvent[]) =>
+  events.flatMap((event) => (event.type === 'keys_refreshed' ? [event] : []));
+
+/** An RSA key's modulus, to tell which published key a store handed out. */
+export const modulus = (key: KeyObject) => key.export({ format: 'jwk' }).n;
