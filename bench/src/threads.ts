@@ -8,9 +8,11 @@ import { textTable } from './stats.js';
 // /proc/<pid>/task/<tid>/stat counts CPU time in clock ticks (USER_HZ, 100 on Linux).
 const MICROS_PER_TICK = 10_000;
 
+const noTime = () => ({ mainUser: 0, mainSystem: 0, otherUser: 0, otherSystem: 0 });
+
 /** CPU time (µs) of a process's threads so far: the main thread apart from all others. */
 function threadTimes(pid: number) {
-  const times = { mainUser: 0, mainSystem: 0, otherUser: 0, otherSystem: 0 };
+  const times = noTime();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     let stat: string;
     try {
@@ -64,13 +66,7 @@ async function main() {
     const all = `0-${availableParallelism() - 1}`;
     for (const server of servers) pinToCpu(server.pid, pinned ? '0' : all);
     pinToCpu(process.pid, pinned ? '1' : all);
-    const totals = servers.map(() => ({
-      requests: 0,
-      mainUser: 0,
-      mainSystem: 0,
-      otherUser: 0,
-      otherSystem: 0,
-    }));
+    const totals = servers.map(() => ({ requests: 0, ...noTime() }));
     const cursors = servers.map(() => ({ index: 0 }));
     for (const [i, server] of servers.entries()) {
       await load(server.url, pool, { connections: 50, seconds: 1 }, cursors[i]);
